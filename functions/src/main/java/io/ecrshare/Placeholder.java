@@ -1,0 +1,1 @@
+package io.ecrshare; final class Placeholder {}
