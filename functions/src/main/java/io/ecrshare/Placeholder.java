@@ -1,1 +1,0 @@
-package io.ecrshare; final class Placeholder {}

@@ -1,0 +1,97 @@
+package io.ecrshare.aws;
+
+import io.ecrshare.config.ConfigException;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.EcrClientBuilder;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The one place that builds AWS clients: region from the environment, the JDK's URL connection HTTP client
+ * (no Netty or Apache in the artifact), SDK retries with backoff for throttling and 5xx, and
+ * {@code AWS_ENDPOINT_URL} honoured so the same code runs against AWS or a local stand-in.
+ * Build it once per container (in a handler's constructor), never per request.
+ */
+public final class AwsClients {
+
+    /** Throttling storms during a reconcile are ridden out with backoff rather than failed fast. */
+    static final int MAX_ATTEMPTS = 8;
+
+    private final Region region;
+    private final URI endpoint;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient http;
+
+    public AwsClients(Map<String, String> env, AwsCredentialsProvider credentials) {
+        String regionName = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
+        if (regionName == null || regionName.isBlank()) {
+            throw new ConfigException("AWS_REGION is not set");
+        }
+        this.region = Region.of(regionName.trim());
+        String endpointUrl = env.get("AWS_ENDPOINT_URL");
+        this.endpoint = endpointUrl == null || endpointUrl.isBlank() ? null : URI.create(endpointUrl.trim());
+        this.credentials = credentials;
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    /**
+     * Production wiring. The default chain finds the Lambda execution role's credentials both on a normal
+     * start (environment variables) and after a SnapStart restore (container credentials endpoint).
+     */
+    public static AwsClients fromEnvironment() {
+        return new AwsClients(System.getenv(), DefaultCredentialsProvider.builder().build());
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    public EcrClient ecr() {
+        return ecr(credentials);
+    }
+
+    /** An ECR client acting with other credentials (the token function's per-caller sessions). */
+    public EcrClient ecr(AwsCredentialsProvider sessionCredentials) {
+        EcrClientBuilder builder = EcrClient.builder()
+                .region(region)
+                .credentialsProvider(sessionCredentials)
+                .httpClient(http)
+                .overrideConfiguration(overrides());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    public StsClient sts() {
+        StsClientBuilder builder = StsClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
+                .httpClient(http)
+                .overrideConfiguration(overrides());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    private static ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+                .build();
+    }
+}

@@ -1,0 +1,84 @@
+package io.ecrshare.aws;
+
+import io.ecrshare.registry.PolicyRejectedException;
+import io.ecrshare.registry.RepositoryNotFoundException;
+import io.ecrshare.registry.RepositoryRef;
+import io.ecrshare.registry.RepositoryRegistry;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecr.model.RepositoryPolicyNotFoundException;
+import software.amazon.awssdk.services.ecr.model.Tag;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** {@link RepositoryRegistry} on Amazon ECR. Throttling and 5xx are retried by the client's retry strategy. */
+public final class EcrRepositoryRegistry implements RepositoryRegistry {
+
+    /** DescribeRepositories' maximum page size: fewest calls for a full sweep. */
+    static final int PAGE_SIZE = 1000;
+
+    private final EcrClient ecr;
+    private final String region;
+
+    public EcrRepositoryRegistry(EcrClient ecr) {
+        this.ecr = ecr;
+        this.region = ecr.serviceClientConfiguration().region().id();
+    }
+
+    @Override
+    public Map<String, String> tags(RepositoryRef repository) {
+        try {
+            Map<String, String> tags = new LinkedHashMap<>();
+            for (Tag tag : ecr.listTagsForResource(r -> r.resourceArn(repository.arn())).tags()) {
+                tags.put(tag.key(), tag.value());
+            }
+            return tags;
+        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
+            throw new RepositoryNotFoundException(repository.name());
+        }
+    }
+
+    @Override
+    public Optional<String> policy(RepositoryRef repository) {
+        try {
+            return Optional.of(ecr.getRepositoryPolicy(r -> r.registryId(repository.registryId())
+                    .repositoryName(repository.name())).policyText());
+        } catch (RepositoryPolicyNotFoundException e) {
+            return Optional.empty();
+        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
+            throw new RepositoryNotFoundException(repository.name());
+        }
+    }
+
+    @Override
+    public void setPolicy(RepositoryRef repository, String policyText) {
+        try {
+            ecr.setRepositoryPolicy(r -> r.registryId(repository.registryId()).repositoryName(repository.name())
+                    .policyText(policyText));
+        } catch (InvalidParameterException e) {
+            throw new PolicyRejectedException(repository.name(), e.awsErrorDetails().errorMessage());
+        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
+            throw new RepositoryNotFoundException(repository.name());
+        }
+    }
+
+    @Override
+    public void deletePolicy(RepositoryRef repository) {
+        try {
+            ecr.deleteRepositoryPolicy(r -> r.registryId(repository.registryId()).repositoryName(repository.name()));
+        } catch (RepositoryPolicyNotFoundException e) {
+            // Already gone: the outcome we wanted.
+        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
+            throw new RepositoryNotFoundException(repository.name());
+        }
+    }
+
+    @Override
+    public void forEachRepository(Consumer<RepositoryRef> action) {
+        ecr.describeRepositoriesPaginator(r -> r.maxResults(PAGE_SIZE)).repositories()
+                .forEach(repo -> action.accept(new RepositoryRef(repo.registryId(), region, repo.repositoryName())));
+    }
+}

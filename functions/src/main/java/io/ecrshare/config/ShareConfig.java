@@ -1,0 +1,64 @@
+package io.ecrshare.config;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the functions need to know about this deployment, read from environment variables once at
+ * cold start. {@link #fromEnvironment} either returns a fully valid configuration or throws one
+ * {@link ConfigException} naming the bad value.
+ */
+public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId,
+                          Set<String> ownRoleArns) {
+
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+
+    public static final String SHARE_TAG_KEY = "SHARE_TAG_KEY";
+    public static final String SHARE_TAG_VALUE = "SHARE_TAG_VALUE";
+    public static final String CONSUMER_ACCOUNT_IDS = "CONSUMER_ACCOUNT_IDS";
+    public static final String CONSUMER_PRINCIPAL_ARNS = "CONSUMER_PRINCIPAL_ARNS";
+    public static final String CONSUMER_ORG_IDS = "CONSUMER_ORG_IDS";
+    public static final String CONSUMER_ORG_PATHS = "CONSUMER_ORG_PATHS";
+    public static final String ENFORCEMENT_MODE = "ENFORCEMENT_MODE";
+    public static final String OWNER_ACCOUNT_ID = "OWNER_ACCOUNT_ID";
+    /** Comma-separated execution role ARNs of this stack's functions: events they cause are our own writes. */
+    public static final String OWN_ROLE_ARNS = "OWN_ROLE_ARNS";
+
+    public static ShareConfig fromEnvironment(Map<String, String> env) {
+        ShareTag tag = new ShareTag(env.getOrDefault(SHARE_TAG_KEY, "ecr-share"), env.getOrDefault(SHARE_TAG_VALUE, "true"));
+        Consumers consumers = Consumers.parse(env.get(CONSUMER_ACCOUNT_IDS), env.get(CONSUMER_PRINCIPAL_ARNS),
+                env.get(CONSUMER_ORG_IDS), env.get(CONSUMER_ORG_PATHS));
+        EnforcementMode mode = EnforcementMode.parse(env.get(ENFORCEMENT_MODE));
+        String owner = blankToNull(env.get(OWNER_ACCOUNT_ID));
+        if (owner != null && !ACCOUNT_ID.matcher(owner).matches()) {
+            throw new ConfigException("OWNER_ACCOUNT_ID must be a 12-digit AWS account ID, got: " + owner);
+        }
+        Set<String> ownRoles = new TreeSet<>();
+        String rawRoles = env.get(OWN_ROLE_ARNS);
+        if (rawRoles != null) {
+            for (String part : rawRoles.split(",")) {
+                String arn = part.trim();
+                if (arn.isEmpty()) {
+                    continue;
+                }
+                if (!ROLE_ARN.matcher(arn).matches()) {
+                    throw new ConfigException("OWN_ROLE_ARNS contains an invalid value '" + arn + "': expected an IAM role ARN");
+                }
+                ownRoles.add(arn);
+            }
+        }
+        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles));
+    }
+
+    /** True when a role ARN (the session issuer of a CloudTrail event) belongs to this stack. */
+    public boolean isOwnRole(String roleArn) {
+        return roleArn != null && ownRoleArns.contains(roleArn);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

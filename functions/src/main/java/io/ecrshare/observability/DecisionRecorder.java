@@ -1,0 +1,91 @@
+package io.ecrshare.observability;
+
+import io.ecrshare.policy.PolicyDocument;
+import io.ecrshare.policy.PolicyMerger.Removal;
+import io.ecrshare.share.Action;
+import io.ecrshare.share.Decision;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the audit record of a decision (one JSON log line) and counts it in the function's metrics, so
+ * every function reports decisions the same way.
+ */
+public final class DecisionRecorder {
+
+    private final JsonLog log;
+    private final EmbeddedMetrics metrics;
+
+    public DecisionRecorder(JsonLog log, EmbeddedMetrics metrics) {
+        this.log = log;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param context where the decision came from: eventName, actor, sourceEvent (or mode for a reconcile)
+     */
+    public void record(Decision decision, Map<String, ?> context, boolean dryRun) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("repository", decision.repository());
+        fields.putAll(context);
+        fields.put("action", decision.action().label());
+        fields.put("reason", decision.reason());
+        if (dryRun) {
+            fields.put("dryRun", true);
+        }
+        if (decision.writes()) {
+            fields.put("write", decision.write().name().toLowerCase(Locale.ROOT));
+            fields.put("policyBefore", decision.before().map(PolicyDocument::asJson).orElse(null));
+            fields.put("policyAfter", decision.after().map(PolicyDocument::asJson).orElse(null));
+        }
+        if (!decision.removed().isEmpty()) {
+            fields.put("removedStatements", removals(decision.removed()));
+        }
+        log.info("decision", fields);
+        if (dryRun) {
+            return;
+        }
+        metrics.count(metricName(decision.action()), 1);
+        if (decision.writes()) {
+            metrics.count("PoliciesWritten", 1);
+        }
+    }
+
+    public void failure(String repository, Map<String, ?> context, Exception error) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("repository", repository);
+        fields.putAll(context);
+        fields.put("action", Action.FAILED.label());
+        fields.put("error", error.getClass().getSimpleName());
+        fields.put("reason", error.getMessage());
+        log.error("decision", fields);
+        metrics.count("Errors", 1);
+    }
+
+    public void flush() {
+        metrics.flush();
+    }
+
+    private static List<Map<String, Object>> removals(List<Removal> removed) {
+        return removed.stream().map(r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("statement", r.statement());
+            m.put("reason", r.reason());
+            return m;
+        }).toList();
+    }
+
+    private static String metricName(Action action) {
+        return switch (action) {
+            case GRANTED -> "Granted";
+            case RESTORED -> "DriftCorrected";
+            case REVOKED -> "Revoked";
+            case UNCHANGED -> "Unchanged";
+            case SKIPPED -> "Skipped";
+            case FAILED -> "Errors";
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package io.ecrshare.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Computes the policy a repository should have: every statement we do not manage, unchanged and in order,
+ * followed by the standard statements when the repository is shared. Pure and idempotent:
+ * merging the result again yields an equivalent document.
+ */
+public final class PolicyMerger {
+
+    private final ManagedStatements managed;
+    private final ForeignAccessReview exclusiveReview;
+
+    /** @param exclusiveReview null in merge mode; in exclusive mode, drops foreign statements granting outsiders */
+    public PolicyMerger(ManagedStatements managed, ForeignAccessReview exclusiveReview) {
+        this.managed = managed;
+        this.exclusiveReview = exclusiveReview;
+    }
+
+    public Merge merge(Optional<PolicyDocument> current, boolean shared) {
+        List<JsonNode> kept = new ArrayList<>();
+        List<Removal> removed = new ArrayList<>();
+        List<JsonNode> previousManaged = new ArrayList<>();
+        for (JsonNode statement : current.map(PolicyDocument::statements).orElse(List.of())) {
+            if (ManagedStatements.isManaged(statement)) {
+                previousManaged.add(statement);
+                continue;
+            }
+            String outsider = shared && exclusiveReview != null ? exclusiveReview.outsiderAccess(statement) : null;
+            if (outsider != null) {
+                removed.add(new Removal(statement, outsider));
+            } else {
+                kept.add(statement);
+            }
+        }
+        List<JsonNode> desired = new ArrayList<>(kept);
+        if (shared) {
+            desired.addAll(managed.standard());
+        }
+        Optional<PolicyDocument> result = desired.isEmpty() ? Optional.empty()
+                : Optional.of(current.map(c -> c.withStatements(desired)).orElseGet(() -> PolicyDocument.of(desired)));
+        return new Merge(result, previousManaged, removed);
+    }
+
+    /**
+     * @param desired         the policy to hold; empty means the repository should have no policy at all
+     * @param previousManaged managed statements found in the current policy (replaced or dropped)
+     * @param removed         foreign statements dropped by exclusive mode, with the reason
+     */
+    public record Merge(Optional<PolicyDocument> desired, List<JsonNode> previousManaged, List<Removal> removed) {
+    }
+
+    public record Removal(JsonNode statement, String reason) {
+    }
+}

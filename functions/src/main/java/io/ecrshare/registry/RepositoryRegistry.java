@@ -1,0 +1,24 @@
+package io.ecrshare.registry;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** The port to the container registry: the few reads and writes the sharing decisions need. */
+public interface RepositoryRegistry {
+
+    /** @throws RepositoryNotFoundException when the repository is gone */
+    Map<String, String> tags(RepositoryRef repository);
+
+    /** The stored policy text, or empty when the repository has none. @throws RepositoryNotFoundException */
+    Optional<String> policy(RepositoryRef repository);
+
+    /** @throws PolicyRejectedException when ECR refuses the policy; @throws RepositoryNotFoundException */
+    void setPolicy(RepositoryRef repository, String policyText);
+
+    /** Deletes the policy; a policy that is already gone counts as deleted. @throws RepositoryNotFoundException */
+    void deletePolicy(RepositoryRef repository);
+
+    /** Every repository of the registry, page by page. */
+    void forEachRepository(Consumer<RepositoryRef> action);
+}

@@ -1,0 +1,28 @@
+package io.ecrshare.share;
+
+import io.ecrshare.policy.PolicyDocument;
+import io.ecrshare.policy.PolicyMerger.Removal;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of comparing a repository's current policy with the desired one.
+ *
+ * @param before the policy as read (empty: none)
+ * @param after  the policy it should have (empty: none); equal to before when nothing is written
+ */
+public record Decision(String repository, Action action, String reason, Write write,
+                       Optional<PolicyDocument> before, Optional<PolicyDocument> after,
+                       List<Removal> removed) {
+
+    public enum Write { NONE, SET, DELETE }
+
+    public static Decision skipped(String repository, String reason) {
+        return new Decision(repository, Action.SKIPPED, reason, Write.NONE, Optional.empty(), Optional.empty(), List.of());
+    }
+
+    public boolean writes() {
+        return write != Write.NONE;
+    }
+}

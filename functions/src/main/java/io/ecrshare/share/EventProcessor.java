@@ -1,0 +1,67 @@
+package io.ecrshare.share;
+
+import io.ecrshare.config.ShareConfig;
+import io.ecrshare.event.CloudTrailEvent;
+import io.ecrshare.event.MalformedEventException;
+import io.ecrshare.observability.DecisionRecorder;
+import io.ecrshare.registry.RepositoryRef;
+
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Handles one CloudTrail event for the grant and enforce functions: skips our own writes before any API
+ * call (no loops), converges the named repository, and records the decision. Failures are recorded once
+ * and rethrown so the invocation fails and the event reaches the dead-letter queue.
+ */
+public final class EventProcessor {
+
+    private final ShareConfig config;
+    private final RepositoryConverger converger;
+    private final DecisionRecorder recorder;
+
+    public EventProcessor(ShareConfig config, RepositoryConverger converger, DecisionRecorder recorder) {
+        this.config = config;
+        this.converger = converger;
+        this.recorder = recorder;
+    }
+
+    /** Parses and handles the raw event; a malformed one is recorded as a failure and rethrown. */
+    public Decision process(InputStream input) {
+        CloudTrailEvent event;
+        try {
+            event = CloudTrailEvent.parse(input);
+        } catch (MalformedEventException e) {
+            recorder.failure(null, Map.of("eventName", "unknown"), e);
+            recorder.flush();
+            throw e;
+        }
+        return process(event);
+    }
+
+    public Decision process(CloudTrailEvent event) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("eventName", event.eventName());
+        context.put("actor", event.actor());
+        context.put("sourceEvent", event.eventId());
+        String repository = event.repository().map(RepositoryRef::name).orElse(null);
+        try {
+            Decision decision;
+            if (config.isOwnRole(event.sessionIssuerArn())) {
+                decision = Decision.skipped(repository, "caused by this stack's own role " + event.sessionIssuerArn());
+            } else if (event.repository().isEmpty()) {
+                decision = Decision.skipped(null, event.notARepositoryReason());
+            } else {
+                decision = converger.converge(event.repository().get(), false);
+            }
+            recorder.record(decision, context, false);
+            return decision;
+        } catch (RuntimeException e) {
+            recorder.failure(repository, context, e);
+            throw e;
+        } finally {
+            recorder.flush();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.ecrshare.share;
+
+import io.ecrshare.config.ShareTag;
+import io.ecrshare.policy.PolicyDocument;
+import io.ecrshare.policy.PolicyMerger;
+import io.ecrshare.policy.PolicyTooLargeException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one sharing decision, used by the grant, enforce and reconcile functions alike: from a repository's
+ * current tags and policy, what should its policy be, and is a write needed. Pure: no I/O.
+ */
+public final class ShareDecider {
+
+    private final ShareTag tag;
+    private final PolicyMerger merger;
+
+    public ShareDecider(ShareTag tag, PolicyMerger merger) {
+        this.tag = tag;
+        this.merger = merger;
+    }
+
+    public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText) {
+        boolean shared = tag.isCarriedBy(tags);
+        Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
+        PolicyMerger.Merge merge = merger.merge(current, shared);
+        Optional<PolicyDocument> desired = merge.desired();
+        String state = shared ? "tagged " + tag : "not tagged " + tag;
+
+        boolean nothingOfOurs = merge.previousManaged().isEmpty() && merge.removed().isEmpty();
+        if (!shared && nothingOfOurs) {
+            // Never touch a policy that holds nothing of ours, even an odd one (e.g. an empty Statement list).
+            return unchanged(repository, state + "; no managed statements", current);
+        }
+        if (desired.isPresent() && current.isPresent() && desired.get().isEquivalentTo(current.get())) {
+            return unchanged(repository, state + "; policy already matches the standard", current);
+        }
+        if (desired.isEmpty()) {
+            return new Decision(repository, Action.REVOKED, state + "; managed statements removed, no statement left",
+                    Decision.Write.DELETE, current, desired, merge.removed());
+        }
+        int size = desired.get().length();
+        if (size > PolicyDocument.MAX_LENGTH) {
+            throw new PolicyTooLargeException(repository, size);
+        }
+        Action action;
+        String reason;
+        if (!shared) {
+            action = Action.REVOKED;
+            reason = state + "; managed statements removed, other statements kept";
+        } else if (merge.previousManaged().isEmpty()) {
+            action = Action.GRANTED;
+            reason = state + "; standard statements added";
+        } else {
+            action = Action.RESTORED;
+            reason = state + "; managed statements differed from the standard and were restored";
+        }
+        if (!merge.removed().isEmpty()) {
+            reason += "; " + merge.removed().size() + " statement(s) granting outsiders removed (exclusive mode)";
+        }
+        return new Decision(repository, action, reason, Decision.Write.SET, current, desired, merge.removed());
+    }
+
+    private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current) {
+        return new Decision(repository, Action.UNCHANGED, reason, Decision.Write.NONE, current, current, List.of());
+    }
+}

@@ -1,0 +1,95 @@
+package io.ecrshare.share;
+
+import io.ecrshare.config.Consumers;
+import io.ecrshare.config.ShareTag;
+import io.ecrshare.policy.ManagedStatements;
+import io.ecrshare.policy.PolicyDocument;
+import io.ecrshare.policy.PolicyMerger;
+import io.ecrshare.policy.PolicyTooLargeException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShareDeciderTest {
+
+    private static final Map<String, String> TAGGED = Map.of("ecr-share", "true");
+    private static final String FOREIGN = "{\"Sid\":\"TeamCI\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/ci\"},\"Action\":\"ecr:*\"}";
+
+    private final ManagedStatements managed = new ManagedStatements(Consumers.parse("111111111111", null, null, null));
+    private final ShareDecider decider = new ShareDecider(new ShareTag("ecr-share", "true"), new PolicyMerger(managed, null));
+
+    private static String policy(String... statements) {
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[" + String.join(",", statements) + "]}";
+    }
+
+    private String standard() {
+        return managed.standard().get(0).toString();
+    }
+
+    @Test
+    void taggedWithoutPolicyIsGranted() {
+        Decision d = decider.decide("r", TAGGED, Optional.empty());
+        assertEquals(Action.GRANTED, d.action());
+        assertEquals(Decision.Write.SET, d.write());
+        assertTrue(d.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(standard()))));
+    }
+
+    @Test
+    void taggedWithForeignStatementKeepsItFirst() {
+        Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN)));
+        assertEquals(Action.GRANTED, d.action());
+        assertEquals("TeamCI", d.after().orElseThrow().statements().get(0).get("Sid").asText());
+    }
+
+    @Test
+    void compliantIsUnchangedWithNoWrite() {
+        Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN, standard())));
+        assertEquals(Action.UNCHANGED, d.action());
+        assertEquals(Decision.Write.NONE, d.write());
+    }
+
+    @Test
+    void tamperedManagedStatementIsRestored() {
+        String widened = standard().replace("\"ecr:BatchGetImage\"", "\"ecr:BatchGetImage\",\"ecr:PutImage\"");
+        Decision d = decider.decide("r", TAGGED, Optional.of(policy(widened, FOREIGN)));
+        assertEquals(Action.RESTORED, d.action());
+        assertTrue(d.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(FOREIGN, standard()))));
+    }
+
+    @Test
+    void untaggedLosesOnlyManagedStatementsAndPolicyIsDeletedWhenNothingRemains() {
+        Decision keep = decider.decide("r", Map.of(), Optional.of(policy(FOREIGN, standard())));
+        assertEquals(Action.REVOKED, keep.action());
+        assertEquals(Decision.Write.SET, keep.write());
+        assertTrue(keep.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(FOREIGN))));
+
+        Decision delete = decider.decide("r", Map.of("ecr-share", "false"), Optional.of(policy(standard())));
+        assertEquals(Action.REVOKED, delete.action());
+        assertEquals(Decision.Write.DELETE, delete.write());
+    }
+
+    @Test
+    void untaggedWithoutManagedStatementsIsNeverTouched() {
+        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.empty()).action());
+        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.of(policy(FOREIGN))).action());
+        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.of(policy())).action());
+    }
+
+    @Test
+    void desiredPolicyOverTheLimitIsRefusedNamingRepositoryAndSize() {
+        String big = IntStream.range(0, 75).mapToObj(i -> FOREIGN.replace("TeamCI", "TeamCI" + i)
+                .replace("role/ci", "role/ci-with-a-rather-long-name-" + i)).collect(Collectors.joining(","));
+        PolicyTooLargeException e = assertThrows(PolicyTooLargeException.class,
+                () -> decider.decide("platform/huge", TAGGED, Optional.of(policy(big))));
+        assertTrue(e.getMessage().contains("platform/huge"), e.getMessage());
+        assertTrue(e.size() > PolicyDocument.MAX_LENGTH);
+        assertTrue(e.getMessage().contains(String.valueOf(e.size())));
+    }
+}
