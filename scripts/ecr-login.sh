@@ -289,9 +289,11 @@ curl_exit=$?
     "cannot reach token endpoint $endpoint: $(tr -s '\r\n' '  ' <"$tmp_dir/curl.err")(curl exit $curl_exit)"
 
 if [ "$status" != 200 ]; then
-    # Error bodies are {"error","message","requestId"}; API Gateway's own only have "message".
+    # Error bodies are {"error","message","requestId"}; API Gateway's own only have "message",
+    # or "Message" when IAM denies execute-api:Invoke.
     error_code=$(json_string_field error "$body_file")
     error_message=$(json_string_field message "$body_file")
+    [ -n "$error_message" ] || error_message=$(json_string_field Message "$body_file")
     request_id=$(json_string_field requestId "$body_file")
     if [ -z "$error_message" ]; then
         error_message=$(tr -s '\r\n\t' '   ' <"$body_file" | cut -c 1-200)

@@ -195,6 +195,20 @@ class EcrLoginScriptTest {
     }
 
     @Test
+    void reportsApiGatewayIamDenial() throws Exception {
+        String denial = "User: arn:aws:sts::999999999999:assumed-role/app/i-0abc is not authorized to perform:"
+                + " execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:111122223333:abc123/prod/GET/token";
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.respondWith(403, "{\"Message\":\"" + denial + "\"}");
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint);
+
+            assertEquals(11, run.exitCode(), run.stderr());
+            assertEquals("ecr-login: 403 Forbidden from token endpoint: " + denial + "\n", run.stderr());
+            assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
+        }
+    }
+
+    @Test
     void failsOnEmptyPassword() throws Exception {
         try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
             endpoint.respondWithPassword("");
