@@ -1,0 +1,308 @@
+package io.ecrshare.script;
+
+import static io.ecrshare.script.ScriptSandbox.env;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
+
+/**
+ * End-to-end test of scripts/ecr-login.sh: the real script and the real curl against a loopback
+ * token endpoint that verifies SigV4 signatures with the AWS SDK, a fake IMDSv2 and a fake docker.
+ */
+class EcrLoginScriptTest {
+
+    private static final String REGISTRY = "123456789012";
+    private static final String REGION = "us-east-1";
+    private static final String REGISTRY_SERVER = "https://123456789012.dkr.ecr.us-east-1.amazonaws.com";
+
+    private static final String ACCESS_KEY_ID = "AKIDEXAMPLE";
+    private static final String SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    private static final String ROLE_ACCESS_KEY_ID = "ASIAEXAMPLEROLEKEY01";
+    private static final String ROLE_SECRET_ACCESS_KEY = "roleSecret/Key+EXAMPLE0123456789abcdefghij";
+    private static final String ROLE_SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE/session+token==";
+    private static final String PASSWORD = "eyJwYXlsb2FkIjoiZmFrZS1lY3ItcGFzc3dvcmQiLCJ2ZXJzaW9uIjoiMiJ9";
+
+    /** None of these may ever reach the script's output or a curl command line. */
+    private static final List<String> SECRETS = List.of(
+            SECRET_ACCESS_KEY, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN, PASSWORD, FakeImds.SESSION_TOKEN);
+
+    private static final AwsCredentialsIdentity ENV_CREDENTIALS =
+            AwsCredentialsIdentity.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
+    private static final AwsCredentialsIdentity ROLE_CREDENTIALS =
+            AwsSessionCredentialsIdentity.create(ROLE_ACCESS_KEY_ID, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN);
+
+    @TempDir
+    Path tempDir;
+
+    private ScriptSandbox sandbox;
+    private String closedPortUrl;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        sandbox = new ScriptSandbox(tempDir);
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPortUrl = "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void logsInWithEnvironmentCredentials() throws Exception {
+        assertLoginWithEnvironmentCredentials("/bin/sh");
+    }
+
+    @Test
+    void logsInWithEnvironmentCredentialsUnderDash() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/dash")), "/bin/dash is not installed");
+        assertLoginWithEnvironmentCredentials("/bin/dash");
+    }
+
+    private void assertLoginWithEnvironmentCredentials(String shell) throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript(shell, envCredentials(), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            FakeTokenEndpoint.RecordedRequest request = singleRequest(endpoint);
+            assertAll(
+                    () -> assertTrue(request.signatureValid(), () -> request.rejectionReason().orElseThrow()),
+                    () -> assertEquals("GET", request.method()),
+                    () -> assertEquals("/prod/token", request.path()),
+                    () -> assertEquals("format=password&registryIds=" + REGISTRY, request.rawQuery()),
+                    () -> assertEquals(null, request.header("x-amz-security-token")));
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
+    void logsInWithInstanceRoleCredentialsFromImdsV2() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ROLE_CREDENTIALS);
+             FakeImds imds = new FakeImds(ROLE_ACCESS_KEY_ID, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN)) {
+            ScriptSandbox.Run run = runScript("/bin/sh",
+                    env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.baseUrl()), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            FakeTokenEndpoint.RecordedRequest request = singleRequest(endpoint);
+            assertTrue(request.signatureValid(), () -> request.rejectionReason().orElseThrow());
+            assertEquals(ROLE_SESSION_TOKEN, request.header("x-amz-security-token"));
+            assertTrue(request.header("authorization").contains("x-amz-security-token"),
+                    "the session token must be signed: " + request.header("authorization"));
+
+            List<FakeImds.RecordedRequest> imdsRequests = imds.requests();
+            assertEquals(List.of(
+                            "PUT /latest/api/token",
+                            "GET /latest/meta-data/iam/security-credentials/",
+                            "GET /latest/meta-data/iam/security-credentials/" + FakeImds.ROLE),
+                    imdsRequests.stream().map(FakeImds.RecordedRequest::requestLine).toList());
+            assertTrue(imdsRequests.stream().skip(1).allMatch(FakeImds.RecordedRequest::hadSessionToken),
+                    "every IMDS GET must carry the IMDSv2 token");
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
+    void failsWithoutCredentialsWhenImdsIsUnreachable() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", Map.of(), endpoint);
+
+            assertEquals(6, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains("no AWS credentials found"), run.stderr());
+            assertTrue(run.stderr().contains("AWS_ACCESS_KEY_ID"), run.stderr());
+            assertTrue(run.stderr().contains("instance role"), run.stderr());
+            assertTrue(endpoint.requests().isEmpty());
+            assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
+        }
+    }
+
+    @Test
+    void failsWhenCurlIsNotOnPath() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            Map<String, String> env = envCredentials();
+            env.put("PATH", sandbox.pathWithoutCurl());
+            ScriptSandbox.Run run = runScript("/bin/sh", env, endpoint);
+
+            assertEquals(3, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().startsWith("ecr-login: curl not found on PATH"), run.stderr());
+            assertTrue(endpoint.requests().isEmpty());
+            assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
+        }
+    }
+
+    static Stream<Arguments> endpointErrors() {
+        return Stream.of(
+                Arguments.of(400, "Bad Request", "INVALID_REGISTRY_IDS",
+                        "registryIds must be 12-digit account ids, got \\\"abc\\\"",
+                        "registryIds must be 12-digit account ids, got \"abc\"", 10),
+                Arguments.of(403, "Forbidden", "NOT_A_CONSUMER",
+                        "caller account 999999999999 is not a configured consumer",
+                        "caller account 999999999999 is not a configured consumer", 11),
+                Arguments.of(404, "Not Found", "REGISTRY_NOT_SERVED",
+                        "registry 123456789012 is not served by this endpoint",
+                        "registry 123456789012 is not served by this endpoint", 12),
+                Arguments.of(429, "Too Many Requests", "THROTTLED",
+                        "rate exceeded, retry later", "rate exceeded, retry later", 13),
+                Arguments.of(502, "Bad Gateway", "UPSTREAM_FAILURE",
+                        "ECR GetAuthorizationToken failed", "ECR GetAuthorizationToken failed", 14));
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @MethodSource("endpointErrors")
+    void reportsTokenEndpointErrors(int status, String reason, String errorCode, String jsonMessage,
+                                    String printedMessage, int exitCode) throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.respondWith(status, """
+                    {"error":"%s","message":"%s","requestId":"req-%d"}""".formatted(errorCode, jsonMessage, status));
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint);
+
+            assertEquals(exitCode, run.exitCode(), run.stderr());
+            assertEquals("ecr-login: %d %s from token endpoint: %s (error %s, request id req-%d)\n"
+                    .formatted(status, reason, printedMessage, errorCode, status), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid());
+            assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
+        }
+    }
+
+    @Test
+    void reportsApiGatewaySignatureRejection() throws Exception {
+        AwsCredentialsIdentity otherSecret = AwsCredentialsIdentity.create(ACCESS_KEY_ID, "a-different-secret-key");
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(otherSecret)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint);
+
+            assertEquals(11, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().startsWith("ecr-login: 403 Forbidden from token endpoint: "
+                    + "The request signature we calculated does not match"), run.stderr());
+            assertFalse(singleRequest(endpoint).signatureValid());
+            assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
+        }
+    }
+
+    @Test
+    void reportsApiGatewayIamDenial() throws Exception {
+        String denial = "User: arn:aws:sts::999999999999:assumed-role/app/i-0abc is not authorized to perform:"
+                + " execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:111122223333:abc123/prod/GET/token";
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.respondWith(403, "{\"Message\":\"" + denial + "\"}");
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint);
+
+            assertEquals(11, run.exitCode(), run.stderr());
+            assertEquals("ecr-login: 403 Forbidden from token endpoint: " + denial + "\n", run.stderr());
+            assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
+        }
+    }
+
+    @Test
+    void failsOnEmptyPassword() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.respondWithPassword("");
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint);
+
+            assertEquals(16, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains("empty password"), run.stderr());
+            assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
+        }
+    }
+
+    @Test
+    void failsWhenDockerLoginFails() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            Map<String, String> env = envCredentials();
+            env.put("FAKE_DOCKER_EXIT", "1");
+            ScriptSandbox.Run run = runScript("/bin/sh", env, endpoint);
+
+            assertEquals(17, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().endsWith(
+                    "ecr-login: docker login to 123456789012.dkr.ecr.us-east-1.amazonaws.com failed (docker exit 1)\n"),
+                    run.stderr());
+            assertEquals(PASSWORD, sandbox.dockerStdin());
+        }
+    }
+
+    @Test
+    void registryRegionSelectsTheDockerServer() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint, "--registry-region", "eu-west-1");
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid(), "signing stays in the API's region");
+            assertDockerLoggedIn("https://123456789012.dkr.ecr.eu-west-1.amazonaws.com");
+        }
+    }
+
+    @Test
+    void registryHostOverrideSelectsTheDockerServer() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            Map<String, String> env = envCredentials();
+            env.put("ECR_SHARE_REGISTRY_HOST", "registry.example.internal:5000");
+            ScriptSandbox.Run run = runScript("/bin/sh", env, endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertDockerLoggedIn("https://registry.example.internal:5000");
+        }
+    }
+
+    private FakeTokenEndpoint tokenEndpoint(AwsCredentialsIdentity acceptedCredentials) throws IOException {
+        FakeTokenEndpoint endpoint = new FakeTokenEndpoint(new SigV4Verifier(acceptedCredentials, REGION));
+        endpoint.respondWithPassword(PASSWORD);
+        return endpoint;
+    }
+
+    private Map<String, String> envCredentials() {
+        return env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+    }
+
+    /**
+     * Runs the script against {@code endpoint} with --region (the region cannot be parsed from
+     * 127.0.0.1). IMDS points at a closed port unless {@code env} says otherwise, so no case ever
+     * reaches a real metadata service. Checks what must hold in every case: no secret in the
+     * output or on a curl command line, and no temp files left behind.
+     */
+    private ScriptSandbox.Run runScript(String shell, Map<String, String> env, FakeTokenEndpoint endpoint,
+                                        String... extraArgs) throws Exception {
+        Map<String, String> environment = env("AWS_EC2_METADATA_SERVICE_ENDPOINT", closedPortUrl);
+        environment.putAll(env);
+        List<String> args = new ArrayList<>(List.of(
+                "--endpoint", endpoint.endpointUrl(), "--registry", REGISTRY, "--region", REGION));
+        args.addAll(List.of(extraArgs));
+
+        ScriptSandbox.Run run = sandbox.run(shell, environment, args);
+
+        String curlCommandLines = sandbox.curlCommandLines();
+        for (String secret : SECRETS) {
+            assertFalse(run.stdout().contains(secret), "secret leaked to stdout: " + run.stdout());
+            assertFalse(run.stderr().contains(secret), "secret leaked to stderr: " + run.stderr());
+            assertFalse(curlCommandLines.contains(secret), "secret on a curl command line: " + curlCommandLines);
+        }
+        assertEquals(List.of(), sandbox.leftoverTempFiles(), "the script must remove its temp dir");
+        return run;
+    }
+
+    private static FakeTokenEndpoint.RecordedRequest singleRequest(FakeTokenEndpoint endpoint) {
+        List<FakeTokenEndpoint.RecordedRequest> requests = endpoint.requests();
+        assertEquals(1, requests.size(), "token endpoint requests: " + requests);
+        return requests.get(0);
+    }
+
+    private void assertDockerLoggedIn(String server) throws IOException {
+        assertEquals(List.of("login", "--username", "AWS", "--password-stdin", server),
+                sandbox.dockerArgv().orElseThrow(() -> new AssertionError("docker was not called")));
+        assertEquals(PASSWORD, sandbox.dockerStdin());
+    }
+}

@@ -1,0 +1,162 @@
+package io.ecrshare.script;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs scripts/ecr-login.sh in a controlled environment: an empty environment apart from what a
+ * test passes, a private HOME and TMPDIR, and a PATH made of
+ * <ol>
+ *   <li>a fake {@code docker} that records its argv and stdin (exit status from FAKE_DOCKER_EXIT),
+ *   <li>a {@code curl} wrapper that records its argv (to prove no secret is passed on a command
+ *       line) and then runs the real curl,
+ *   <li>wrappers for the few POSIX tools the script uses, and nothing else.
+ * </ol>
+ */
+final class ScriptSandbox {
+
+    private static final List<String> POSIX_TOOLS = List.of("cat", "cut", "grep", "mktemp", "rm", "sed", "tr");
+    private static final long TIMEOUT_SECONDS = 20;
+
+    record Run(int exitCode, String stdout, String stderr) {}
+
+    private final Path script;
+    private final Path home;
+    private final Path scriptTmp;
+    private final Path dockerDir;
+    private final Path curlDir;
+    private final Path toolsDir;
+    private final Path records;
+
+    ScriptSandbox(Path root) throws IOException {
+        script = locateScript();
+        home = Files.createDirectories(root.resolve("home"));
+        scriptTmp = Files.createDirectories(root.resolve("tmp"));
+        dockerDir = Files.createDirectories(root.resolve("docker-bin"));
+        curlDir = Files.createDirectories(root.resolve("curl-bin"));
+        toolsDir = Files.createDirectories(root.resolve("tools"));
+        records = Files.createDirectories(root.resolve("records"));
+
+        writeExecutable(dockerDir.resolve("docker"), """
+                #!/bin/sh
+                printf '%%s\\n' "$@" > '%1$s/docker-argv'
+                cat > '%1$s/docker-stdin'
+                if [ "${FAKE_DOCKER_EXIT:-0}" -ne 0 ]; then
+                    echo 'Error response from daemon: login attempt failed' >&2
+                fi
+                exit "${FAKE_DOCKER_EXIT:-0}"
+                """.formatted(records));
+        writeExecutable(curlDir.resolve("curl"), """
+                #!/bin/sh
+                printf '%%s\\n' "$@" >> '%s/curl-argv'
+                exec '%s' "$@"
+                """.formatted(records, hostExecutable("curl")));
+        // Wrappers rather than symlinks: JUnit warns about links leaving its temp dir on cleanup.
+        for (String tool : POSIX_TOOLS) {
+            writeExecutable(toolsDir.resolve(tool), "#!/bin/sh\nexec '%s' \"$@\"\n".formatted(hostExecutable(tool)));
+        }
+    }
+
+    /** PATH with the fake docker first, the recording curl, and the POSIX tools. */
+    String path() {
+        return String.join(File.pathSeparator, dockerDir.toString(), curlDir.toString(), toolsDir.toString());
+    }
+
+    /** Like {@link #path()} but without any curl. */
+    String pathWithoutCurl() {
+        return String.join(File.pathSeparator, dockerDir.toString(), toolsDir.toString());
+    }
+
+    /** Runs the script with {@code shell}; the environment holds PATH, HOME, TMPDIR and {@code env} only. */
+    Run run(String shell, Map<String, String> env, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(shell, script.toString()));
+        command.addAll(args);
+        Path stdout = Files.createTempFile(records, "stdout", ".txt");
+        Path stderr = Files.createTempFile(records, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.clear();
+        environment.put("PATH", path());
+        environment.put("HOME", home.toString());
+        environment.put("TMPDIR", scriptTmp.toString());
+        environment.putAll(env);
+
+        Process process = builder.start();
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            fail("ecr-login.sh did not finish within " + TIMEOUT_SECONDS + " s: " + Files.readString(stderr));
+        }
+        return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    Optional<List<String>> dockerArgv() throws IOException {
+        Path argv = records.resolve("docker-argv");
+        return Files.exists(argv) ? Optional.of(Files.readAllLines(argv)) : Optional.empty();
+    }
+
+    String dockerStdin() throws IOException {
+        return Files.readString(records.resolve("docker-stdin"), StandardCharsets.UTF_8);
+    }
+
+    /** Every argument of every curl invocation, as ps would have shown it. */
+    String curlCommandLines() throws IOException {
+        Path argv = records.resolve("curl-argv");
+        return Files.exists(argv) ? Files.readString(argv) : "";
+    }
+
+    /** What the script left behind in its TMPDIR (it must remove its own temp dir). */
+    List<Path> leftoverTempFiles() throws IOException {
+        try (Stream<Path> files = Files.list(scriptTmp)) {
+            return files.toList();
+        }
+    }
+
+    /** Finds scripts/ecr-login.sh from the working directory (functions/ under Maven) upwards. */
+    private static Path locateScript() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("scripts").resolve("ecr-login.sh");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("scripts/ecr-login.sh not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Resolves a tool on the JVM's own PATH; the tests need a real curl and POSIX tools. */
+    private static Path hostExecutable(String name) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
+                .map(dir -> Path.of(dir, name))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(name + " is required on PATH to run this test"));
+    }
+
+    private static void writeExecutable(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    static Map<String, String> env(String... keysAndValues) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            env.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return env;
+    }
+}
