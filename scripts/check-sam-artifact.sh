@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the Lambda artifact the way `sam build` does (aws-lambda-builders' java_maven workflow) and checks it.
+# SAM copies the CodeUri folder alone to a scratch directory, runs `mvn clean install` there, copies the
+# runtime dependencies, and ships target/classes plus lib/*.jar. Doing the same here proves the CodeUri builds
+# on its own (no sibling module, no parent POM) and lets us inspect exactly what is deployed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp -r functions "$scratch/functions"
+rm -rf "$scratch/functions/target"
+(
+  cd "$scratch/functions"
+  mvn -B -q -Dstyle.color=never clean install -Dmaven.install.skip=true
+  mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true
+)
+artifact="$scratch/artifact"
+mkdir -p "$artifact/lib"
+cp -r "$scratch/functions/target/classes/." "$artifact/"
+cp "$scratch/functions/target/dependency/"*.jar "$artifact/lib/"
+
+status=0
+# No Netty or Apache HTTP client in the artifact: the functions use the JDK's URL connection client.
+if ls "$artifact/lib" | grep -E 'netty|apache-client|httpclient' >/dev/null; then
+  echo "FAIL: the artifact contains Netty or Apache HTTP client jars:" >&2
+  ls "$artifact/lib" | grep -E 'netty|apache-client|httpclient' >&2
+  status=1
+fi
+# Every Handler in template.yaml must be a class in the artifact.
+for handler in $(grep -E '^\s+Handler:' template.yaml | sed -E 's/^\s*Handler:\s*//; s/::.*//'); do
+  class="$artifact/$(echo "$handler" | tr . /).class"
+  if [ ! -f "$class" ]; then
+    echo "FAIL: handler class $handler is not in the artifact" >&2
+    status=1
+  fi
+done
+
+size_kib=$(du -sk "$artifact" | cut -f1)
+zip_bytes=$(cd "$artifact" && python3 -c "import os,zipfile,io
+buf=io.BytesIO()
+with zipfile.ZipFile(buf,'w',zipfile.ZIP_DEFLATED) as z:
+    for root,_,files in os.walk('.'):
+        for f in files: z.write(os.path.join(root,f))
+print(len(buf.getvalue()))")
+echo "SAM-style artifact: $(ls "$artifact/lib" | wc -l) jars in lib/, ${size_kib} KiB unpacked, $((zip_bytes / 1024)) KiB zipped"
+if [ "${VERBOSE:-}" = 1 ]; then
+  (cd "$artifact/lib" && ls -S | while read -r jar; do printf '  %6s KiB  %s\n' "$(( $(stat -c %s "$jar") / 1024 ))" "$jar"; done)
+fi
+if [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
+echo "SAM-style artifact check passed"
