@@ -10,6 +10,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.EcrClientBuilder;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 
@@ -69,6 +71,18 @@ public final class AwsClients {
         EcrClientBuilder builder = EcrClient.builder()
                 .region(region)
                 .credentialsProvider(sessionCredentials)
+                .httpClient(http)
+                .overrideConfiguration(overrides());
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    public SnsClient sns() {
+        SnsClientBuilder builder = SnsClient.builder()
+                .region(region)
+                .credentialsProvider(credentials)
                 .httpClient(http)
                 .overrideConfiguration(overrides());
         if (endpoint != null) {

@@ -13,7 +13,8 @@ import java.util.Optional;
  * people and tools, "AWS Service Event via CloudTrail" for repositories ECR creates itself (pull-through
  * cache, replication, create-on-push). Only identity fields are read from it; state is always read from ECR.
  */
-public record CloudTrailEvent(String detailType, String eventName, String eventId, String region, String account,
+public record CloudTrailEvent(String detailType, String eventName, String eventId, String eventTime, String region,
+                              String account,
                               String actor, String sessionIssuerArn, Optional<RepositoryRef> repository,
                               String notARepositoryReason) {
 
@@ -48,6 +49,7 @@ public record CloudTrailEvent(String detailType, String eventName, String eventI
                 .or(() -> text(detail, "eventSource")).orElse("unknown");
         String issuer = text(identity.path("sessionContext").path("sessionIssuer"), "arn").orElse(null);
         String eventId = text(detail, "eventID").or(() -> text(root, "id")).orElse("unknown");
+        String eventTime = text(detail, "eventTime").or(() -> text(root, "time")).orElse("unknown");
 
         JsonNode request = detail.path("requestParameters");
         JsonNode response = detail.path("responseElements");
@@ -59,7 +61,7 @@ public record CloudTrailEvent(String detailType, String eventName, String eventI
                 .or(() -> text(response.path("repository"), "repositoryName"))
                 .or(() -> text(response, "repositoryName"));
         if (name.isPresent()) {
-            return new CloudTrailEvent(detailType, eventName, eventId, region, account, actor, issuer,
+            return new CloudTrailEvent(detailType, eventName, eventId, eventTime, region, account, actor, issuer,
                     Optional.of(new RepositoryRef(registryId, region, name.get())), null);
         }
         Optional<String> resourceArn = text(request, "resourceArn");
@@ -73,10 +75,10 @@ public record CloudTrailEvent(String detailType, String eventName, String eventI
             throw new MalformedEventException("detail.requestParameters.resourceArn is not an ECR ARN: " + resourceArn.get());
         }
         if (!parts[5].startsWith("repository/") || parts[5].length() == "repository/".length()) {
-            return new CloudTrailEvent(detailType, eventName, eventId, region, account, actor, issuer, Optional.empty(),
+            return new CloudTrailEvent(detailType, eventName, eventId, eventTime, region, account, actor, issuer, Optional.empty(),
                     "resource is not a repository: " + resourceArn.get());
         }
-        return new CloudTrailEvent(detailType, eventName, eventId, region, account, actor, issuer,
+        return new CloudTrailEvent(detailType, eventName, eventId, eventTime, region, account, actor, issuer,
                 Optional.of(new RepositoryRef(parts[4], parts[3], parts[5].substring("repository/".length()))), null);
     }
 

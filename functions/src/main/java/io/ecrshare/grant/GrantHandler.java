@@ -3,7 +3,6 @@ package io.ecrshare.grant;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.ecrshare.event.DecisionOutput;
-import io.ecrshare.share.Decision;
 import io.ecrshare.share.EventProcessor;
 import io.ecrshare.wiring.SharingComponents;
 
@@ -26,12 +25,11 @@ public final class GrantHandler implements RequestStreamHandler {
     }
 
     public GrantHandler(SharingComponents components) {
-        this.processor = components.eventProcessor();
+        this.processor = components.grantProcessor();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Decision decision = processor.process(input);
-        DecisionOutput.write(decision, output);
+        DecisionOutput.write(processor.process(input), output);
     }
 }

@@ -41,17 +41,29 @@ public final class DecisionRecorder {
             fields.put("policyBefore", decision.before().map(PolicyDocument::asJson).orElse(null));
             fields.put("policyAfter", decision.after().map(PolicyDocument::asJson).orElse(null));
         }
+        if (!decision.restoredSids().isEmpty()) {
+            fields.put("restoredStatements", decision.restoredSids());
+        }
         if (!decision.removed().isEmpty()) {
             fields.put("removedStatements", removals(decision.removed()));
         }
         log.info("decision", fields);
-        if (dryRun) {
-            return;
+        if (!dryRun) {
+            count(decision);
         }
+    }
+
+    /** Counts a decision in the metrics without a log line (a reconcile's thousands of unchanged repositories). */
+    public void count(Decision decision) {
         metrics.count(metricName(decision.action()), 1);
         if (decision.writes()) {
             metrics.count("PoliciesWritten", 1);
         }
+    }
+
+    /** An enforcement revoke (managed statements put on an unshared repository) is a drift correction too. */
+    public void correction() {
+        metrics.count("DriftCorrected", 1);
     }
 
     public void failure(String repository, Map<String, ?> context, Exception error) {

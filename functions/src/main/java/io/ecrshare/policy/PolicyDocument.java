@@ -98,6 +98,10 @@ public final class PolicyDocument {
         return canonical(root).equals(canonical(other.root));
     }
 
+    public static boolean equivalentStatements(JsonNode a, JsonNode b) {
+        return canonical(a).equals(canonical(b));
+    }
+
     /**
      * IAM reads every list in a policy as a set and a one-element list as its element: canonical form sorts
      * object keys, sorts and de-duplicates arrays, and unwraps singletons, so re-formatted or re-ordered

@@ -22,6 +22,11 @@ public final class PolicyMerger {
         this.exclusiveReview = exclusiveReview;
     }
 
+    /** The standard statements a shared repository carries. */
+    public List<JsonNode> standard() {
+        return managed.standard();
+    }
+
     public Merge merge(Optional<PolicyDocument> current, boolean shared) {
         List<JsonNode> kept = new ArrayList<>();
         List<Removal> removed = new ArrayList<>();

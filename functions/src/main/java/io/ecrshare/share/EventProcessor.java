@@ -14,17 +14,23 @@ import java.util.Map;
  * Handles one CloudTrail event for the grant and enforce functions: skips our own writes before any API
  * call (no loops), converges the named repository, and records the decision. Failures are recorded once
  * and rethrown so the invocation fails and the event reaches the dead-letter queue.
+ * For the enforcer every write is a drift correction: it is reported as restored and people are notified.
  */
 public final class EventProcessor {
 
     private final ShareConfig config;
     private final RepositoryConverger converger;
     private final DecisionRecorder recorder;
+    private final boolean enforcement;
+    private final CorrectionNotifier notifier;
 
-    public EventProcessor(ShareConfig config, RepositoryConverger converger, DecisionRecorder recorder) {
+    public EventProcessor(ShareConfig config, RepositoryConverger converger, DecisionRecorder recorder,
+                          boolean enforcement, CorrectionNotifier notifier) {
         this.config = config;
         this.converger = converger;
         this.recorder = recorder;
+        this.enforcement = enforcement;
+        this.notifier = notifier;
     }
 
     /** Parses and handles the raw event; a malformed one is recorded as a failure and rethrown. */
@@ -55,7 +61,17 @@ public final class EventProcessor {
             } else {
                 decision = converger.converge(event.repository().get(), false);
             }
+            if (enforcement && decision.action() == Action.GRANTED) {
+                decision = decision.as(Action.RESTORED, decision.reason().replace("standard statements added",
+                        "standard statements were missing and were restored"));
+            }
             recorder.record(decision, context, false);
+            if (enforcement && decision.writes()) {
+                if (decision.action() == Action.REVOKED) {
+                    recorder.correction();
+                }
+                notifier.corrected(decision, event);
+            }
             return decision;
         } catch (RuntimeException e) {
             recorder.failure(repository, context, e);

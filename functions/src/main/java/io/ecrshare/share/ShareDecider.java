@@ -1,10 +1,12 @@
 package io.ecrshare.share;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ecrshare.config.ShareTag;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.policy.PolicyMerger;
 import io.ecrshare.policy.PolicyTooLargeException;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +42,7 @@ public final class ShareDecider {
         }
         if (desired.isEmpty()) {
             return new Decision(repository, Action.REVOKED, state + "; managed statements removed, no statement left",
-                    Decision.Write.DELETE, current, desired, merge.removed());
+                    Decision.Write.DELETE, current, desired, List.of(), merge.removed());
         }
         int size = desired.get().length();
         if (size > PolicyDocument.MAX_LENGTH) {
@@ -61,10 +63,22 @@ public final class ShareDecider {
         if (!merge.removed().isEmpty()) {
             reason += "; " + merge.removed().size() + " statement(s) granting outsiders removed (exclusive mode)";
         }
-        return new Decision(repository, action, reason, Decision.Write.SET, current, desired, merge.removed());
+        List<String> restored = shared ? missingOrChanged(merge.previousManaged()) : List.of();
+        return new Decision(repository, action, reason, Decision.Write.SET, current, desired, restored, merge.removed());
+    }
+
+    /** Sids of the standard statements that the current policy lacks in exactly their standard form. */
+    private List<String> missingOrChanged(List<JsonNode> previousManaged) {
+        List<String> sids = new ArrayList<>();
+        for (JsonNode standard : merger.standard()) {
+            if (previousManaged.stream().noneMatch(s -> PolicyDocument.equivalentStatements(s, standard))) {
+                sids.add(standard.path("Sid").asText());
+            }
+        }
+        return sids;
     }
 
     private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current) {
-        return new Decision(repository, Action.UNCHANGED, reason, Decision.Write.NONE, current, current, List.of());
+        return new Decision(repository, Action.UNCHANGED, reason, Decision.Write.NONE, current, current, List.of(), List.of());
     }
 }

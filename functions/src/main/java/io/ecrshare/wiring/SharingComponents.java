@@ -2,6 +2,7 @@ package io.ecrshare.wiring;
 
 import io.ecrshare.aws.AwsClients;
 import io.ecrshare.aws.EcrRepositoryRegistry;
+import io.ecrshare.aws.SnsCorrectionNotifier;
 import io.ecrshare.config.ConfigException;
 import io.ecrshare.config.EnforcementMode;
 import io.ecrshare.config.ShareConfig;
@@ -11,12 +12,16 @@ import io.ecrshare.observability.JsonLog;
 import io.ecrshare.policy.ForeignAccessReview;
 import io.ecrshare.policy.ManagedStatements;
 import io.ecrshare.policy.PolicyMerger;
+import io.ecrshare.reconcile.Reconciler;
 import io.ecrshare.registry.RepositoryRegistry;
+import io.ecrshare.share.CorrectionNotifier;
 import io.ecrshare.share.EventProcessor;
 import io.ecrshare.share.RepositoryConverger;
 import io.ecrshare.share.ShareDecider;
 import io.ecrshare.share.Sleeper;
 
+import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -25,19 +30,30 @@ import java.util.Map;
  * constructor (Lambda's init phase); tests build it with a registry pointed at moto or a loopback server.
  */
 public record SharingComponents(ShareConfig config, RepositoryRegistry registry, RepositoryConverger converger,
-                                DecisionRecorder recorder, JsonLog log) {
+                                DecisionRecorder recorder, JsonLog log, CorrectionNotifier notifier,
+                                int reconcileConcurrency) {
 
     static final String POLICY_REJECTED_ATTEMPTS = "POLICY_REJECTED_ATTEMPTS";
-    static final int DEFAULT_POLICY_REJECTED_ATTEMPTS = 4;
+    static final String RECONCILE_CONCURRENCY = "RECONCILE_CONCURRENCY";
+    static final String NOTIFICATION_TOPIC_ARN = "NOTIFICATION_TOPIC_ARN";
     static final Duration POLICY_REJECTED_BACKOFF = Duration.ofSeconds(2);
 
     public static SharingComponents fromEnvironment(String function) {
-        Map<String, String> env = System.getenv();
-        JsonLog log = JsonLog.stdout(function);
+        return fromEnvironment(function, System.getenv(), AwsClients.fromEnvironment(), System.out);
+    }
+
+    /** Production wiring from an environment; also used by the plan command with its own environment. */
+    public static SharingComponents fromEnvironment(String function, Map<String, String> env, AwsClients clients,
+                                                    PrintStream logs) {
+        JsonLog log = new JsonLog(logs, Clock.systemUTC(), function);
         try {
             ShareConfig config = ShareConfig.fromEnvironment(env);
-            RepositoryRegistry registry = new EcrRepositoryRegistry(AwsClients.fromEnvironment().ecr());
-            return create(config, registry, env, log, EmbeddedMetrics.stdout(function), Sleeper.REAL);
+            RepositoryRegistry registry = new EcrRepositoryRegistry(clients.ecr());
+            String topic = env.get(NOTIFICATION_TOPIC_ARN);
+            CorrectionNotifier notifier = topic == null || topic.isBlank() ? CorrectionNotifier.NONE
+                    : new SnsCorrectionNotifier(clients.sns(), topic.trim(), log);
+            return create(config, registry, env, log, new EmbeddedMetrics(logs, Clock.systemUTC(), function), Sleeper.REAL,
+                    notifier);
         } catch (ConfigException e) {
             log.error("invalid configuration", Map.of("error", e.getMessage()));
             throw e;
@@ -45,33 +61,43 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
     }
 
     public static SharingComponents create(ShareConfig config, RepositoryRegistry registry, Map<String, String> env,
-                                           JsonLog log, EmbeddedMetrics metrics, Sleeper sleeper) {
+                                           JsonLog log, EmbeddedMetrics metrics, Sleeper sleeper,
+                                           CorrectionNotifier notifier) {
         ManagedStatements managed = new ManagedStatements(config.consumers());
         ForeignAccessReview review = config.mode() == EnforcementMode.EXCLUSIVE
                 ? new ForeignAccessReview(config.ownerAccountId(), config.consumers()) : null;
         ShareDecider decider = new ShareDecider(config.tag(), new PolicyMerger(managed, review));
-        RepositoryConverger converger = new RepositoryConverger(registry, decider, rejectedAttempts(env),
-                POLICY_REJECTED_BACKOFF, sleeper);
-        return new SharingComponents(config, registry, converger, new DecisionRecorder(log, metrics), log);
+        RepositoryConverger converger = new RepositoryConverger(registry, decider,
+                intSetting(env, POLICY_REJECTED_ATTEMPTS, 4, 1, 10), POLICY_REJECTED_BACKOFF, sleeper);
+        return new SharingComponents(config, registry, converger, new DecisionRecorder(log, metrics), log, notifier,
+                intSetting(env, RECONCILE_CONCURRENCY, 8, 1, 64));
     }
 
-    public EventProcessor eventProcessor() {
-        return new EventProcessor(config, converger, recorder);
+    public EventProcessor grantProcessor() {
+        return new EventProcessor(config, converger, recorder, false, CorrectionNotifier.NONE);
     }
 
-    private static int rejectedAttempts(Map<String, String> env) {
-        String raw = env.get(POLICY_REJECTED_ATTEMPTS);
+    public EventProcessor enforcementProcessor() {
+        return new EventProcessor(config, converger, recorder, true, notifier);
+    }
+
+    public Reconciler reconciler() {
+        return new Reconciler(registry, converger, recorder, log, reconcileConcurrency);
+    }
+
+    private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
+        String raw = env.get(name);
         if (raw == null || raw.isBlank()) {
-            return DEFAULT_POLICY_REJECTED_ATTEMPTS;
+            return fallback;
         }
         try {
-            int attempts = Integer.parseInt(raw.trim());
-            if (attempts >= 1 && attempts <= 10) {
-                return attempts;
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(POLICY_REJECTED_ATTEMPTS + " must be a whole number from 1 to 10, got: " + raw);
+        throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got: " + raw);
     }
 }

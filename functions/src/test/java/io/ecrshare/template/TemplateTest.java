@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** template.yaml agrees with the code: handlers exist, permissions are least privilege, logs are kept. */
+@SuppressWarnings("unchecked")
 class TemplateTest {
 
     private final CloudFormationTemplate template = CloudFormationTemplate.load();
@@ -59,27 +60,83 @@ class TemplateTest {
         }
     }
 
+    private static final List<String> POLICY_ACTIONS = List.of("ecr:ListTagsForResource", "ecr:GetRepositoryPolicy",
+            "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy");
+    private static final Map<String, String> REPOSITORIES =
+            Map.of("Fn::Sub", "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*");
+
     @Test
-    void grantFunctionHasOnlyTheEcrPolicyActionsOnThisAccountsRepositories() {
-        List<Object> statements = statements("GrantFunction");
-        assertEquals(1, statements.size());
-        Map<?, ?> statement = (Map<?, ?>) statements.get(0);
-        assertEquals(List.of("ecr:ListTagsForResource", "ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy",
-                "ecr:DeleteRepositoryPolicy"), statement.get("Action"));
-        assertEquals(Map.of("Fn::Sub", "arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*"),
-                statement.get("Resource"));
+    void policyFunctionsHaveOnlyTheEcrPolicyActionsOnThisAccountsRepositories() {
+        Map<String, List<String>> expected = Map.of(
+                "GrantFunction", POLICY_ACTIONS,
+                "EnforceFunction", POLICY_ACTIONS,
+                "ReconcileFunction", concat(List.of("ecr:DescribeRepositories"), POLICY_ACTIONS));
+        expected.forEach((function, actions) -> {
+            List<Object> statements = statements(function);
+            Map<?, ?> statement = (Map<?, ?>) statements.get(0);
+            assertEquals(actions, statement.get("Action"), function);
+            assertEquals(REPOSITORIES, statement.get("Resource"), function);
+            assertEquals(1, statements.size(), function + " has no other unconditional statement");
+        });
     }
 
     @Test
-    void grantRuleHasRetriesAndADeadLetterQueueAndFailedInvocationsGoToAQueue() {
-        Map<String, Object> props = template.properties("GrantFunction");
-        Map<?, ?> rule = (Map<?, ?>) at(props, "Events", "RepositoryCreatedOrTagged", "Properties");
-        assertEquals("EventBridgeRule", at(props, "Events", "RepositoryCreatedOrTagged", "Type"));
-        assertNotNull(at(rule, "RetryPolicy", "MaximumRetryAttempts"));
-        assertEquals("SQS", at(rule, "DeadLetterConfig", "Type"));
-        assertEquals("SQS", at(props, "EventInvokeConfig", "DestinationConfig", "OnFailure", "Type"));
+    void enforcerMayPublishOnlyToTheConfiguredTopicAndOnlyWhenOneIsSet() {
+        List<Object> policies = (List<Object>) template.properties("EnforceFunction").get("Policies");
+        Map<?, ?> conditional = (Map<?, ?>) policies.get(1);
+        List<?> ifArgs = (List<?>) conditional.get("Fn::If");
+        assertEquals("HasNotificationTopic", ifArgs.get(0));
+        Map<?, ?> statement = (Map<?, ?>) ((List<?>) ((Map<?, ?>) ifArgs.get(1)).get("Statement")).get(0);
+        assertEquals("sns:Publish", statement.get("Action"));
+        assertEquals(Map.of("Ref", "NotificationTopicArn"), statement.get("Resource"));
     }
 
+    @Test
+    void eventRulesHaveRetriesAndDeadLetterQueuesAndFailedInvocationsGoToAQueue() {
+        for (String[] rule : new String[][]{{"GrantFunction", "RepositoryCreatedOrTagged"},
+                {"EnforceFunction", "RepositoryPolicyChanged"}}) {
+            Map<String, Object> props = template.properties(rule[0]);
+            Map<?, ?> event = (Map<?, ?>) at(props, "Events", rule[1], "Properties");
+            assertEquals("EventBridgeRule", at(props, "Events", rule[1], "Type"));
+            assertNotNull(at(event, "RetryPolicy", "MaximumRetryAttempts"), rule[0]);
+            assertEquals("SQS", at(event, "DeadLetterConfig", "Type"), rule[0]);
+            assertEquals(List.of(Map.of("exists", false)), at(event, "Pattern", "detail", "errorCode"), rule[0]);
+        }
+        for (String function : List.of("GrantFunction", "EnforceFunction", "ReconcileFunction")) {
+            assertEquals("SQS", at(template.properties(function), "EventInvokeConfig", "DestinationConfig", "OnFailure", "Type"));
+        }
+    }
+
+    @Test
+    void reconcileRunsOnTheScheduleAndAfterEveryConfigurationChange() {
+        assertEquals(Map.of("Ref", "ReconcileSchedule"),
+                at(template.properties("ReconcileFunction"), "Events", "Schedule", "Properties", "Schedule"));
+        Map<String, Object> convergence = template.properties("ConfigurationConvergence");
+        assertEquals(Map.of("Fn::GetAtt", List.of("ReconcileFunction", "Arn")), convergence.get("ServiceToken"));
+        for (String parameter : List.of("ShareTagKey", "ShareTagValue", "ConsumerAccountIds", "ConsumerPrincipalArns",
+                "ConsumerOrgIds", "ConsumerOrgPaths", "EnforcementMode")) {
+            assertEquals(Map.of("Ref", parameter), convergence.get(parameter), "a change of " + parameter + " must reconcile");
+        }
+    }
+
+    @Test
+    void alarmsWatchEveryPolicyFunctionAndEveryQueue() {
+        String alarms = template.ofType("AWS::CloudWatch::Alarm").stream()
+                .map(id -> template.properties(id).toString()).reduce("", String::concat);
+        for (String watched : List.of("GrantFunction", "EnforceFunction", "ReconcileFunction",
+                "GrantDeliveryDeadLetterQueue", "GrantFailureQueue", "EnforceDeliveryDeadLetterQueue",
+                "EnforceFailureQueue", "ReconcileFailureQueue")) {
+            assertTrue(alarms.contains(watched), "no alarm watches " + watched);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The function's unconditional policy statements. */
     @SuppressWarnings("unchecked")
     private List<Object> statements(String function) {
         List<Object> all = new ArrayList<>();

@@ -48,11 +48,17 @@ public final class FakeEcr implements AutoCloseable {
     private final Map<String, Deque<String>> faults = new ConcurrentHashMap<>();
     private final Set<String> existingAccounts = ConcurrentHashMap.newKeySet();
     private volatile int principalNotFoundCountdown;
+    private final Set<String> rejectedRepositories = ConcurrentHashMap.newKeySet();
     private volatile String vanishOnOperation;
 
     private static final class Repo {
         final Map<String, String> tags = new TreeMap<>();
         volatile String policy;
+    }
+
+    static {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs: 40 ms a call.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     public FakeEcr() throws IOException {
@@ -90,6 +96,12 @@ public final class FakeEcr implements AutoCloseable {
     /** The next {@code times} SetRepositoryPolicy calls fail with "Principal not found" (IAM propagating). */
     public FakeEcr principalNotFound(int times) {
         principalNotFoundCountdown = times;
+        return this;
+    }
+
+    /** Every SetRepositoryPolicy on this repository is rejected as invalid (a permanent error). */
+    public FakeEcr rejectPolicyFor(String repository) {
+        rejectedRepositories.add(repository);
         return this;
     }
 
@@ -245,8 +257,8 @@ public final class FakeEcr implements AutoCloseable {
                 }
             }
         }
-        if (principalNotFoundCountdown > 0) {
-            principalNotFoundCountdown--;
+        if (principalNotFoundCountdown > 0 || rejectedRepositories.contains(name)) {
+            principalNotFoundCountdown = Math.max(0, principalNotFoundCountdown - 1);
             throw new Failure("InvalidParameterException",
                     "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Principal not found'");
         }

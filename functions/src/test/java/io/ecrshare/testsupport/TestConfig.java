@@ -4,6 +4,7 @@ import io.ecrshare.config.ShareConfig;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.registry.RepositoryRegistry;
+import io.ecrshare.share.CorrectionNotifier;
 import io.ecrshare.share.Sleeper;
 import io.ecrshare.wiring.SharingComponents;
 
@@ -43,8 +44,13 @@ public final class TestConfig {
 
     public static SharingComponents components(Map<String, String> env, RepositoryRegistry registry, CapturedOutput output,
                                                String function, Sleeper sleeper) {
+        return components(env, registry, output, function, sleeper, CorrectionNotifier.NONE);
+    }
+
+    public static SharingComponents components(Map<String, String> env, RepositoryRegistry registry, CapturedOutput output,
+                                               String function, Sleeper sleeper, CorrectionNotifier notifier) {
         JsonLog log = output.log(function);
         EmbeddedMetrics metrics = output.metrics(function);
-        return SharingComponents.create(ShareConfig.fromEnvironment(env), registry, env, log, metrics, sleeper);
+        return SharingComponents.create(ShareConfig.fromEnvironment(env), registry, env, log, metrics, sleeper, notifier);
     }
 }

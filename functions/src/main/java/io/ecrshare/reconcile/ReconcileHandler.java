@@ -1,0 +1,91 @@
+package io.ecrshare.reconcile;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrshare.event.MalformedEventException;
+import io.ecrshare.observability.JsonLog;
+import io.ecrshare.wiring.SharingComponents;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * ReconcileFunction. Inputs:
+ * <ul>
+ *   <li>the schedule's "Scheduled Event": apply to every repository;</li>
+ *   <li>{@code {"dryRun": true}}: plan, change nothing, return what would be done per repository;</li>
+ *   <li>a CloudFormation custom resource request (every deploy that changes the configuration): answer
+ *       CloudFormation first, then apply, so repositories converge without waiting for the schedule.</li>
+ * </ul>
+ * Any repository failure fails the invocation after the whole sweep, so the errors alarm fires.
+ */
+public final class ReconcileHandler implements RequestStreamHandler {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Reconciler reconciler;
+    private final CloudFormationResponder cloudFormation;
+    private final JsonLog log;
+
+    public ReconcileHandler() {
+        this(SharingComponents.fromEnvironment("reconcile"), new CloudFormationResponder());
+    }
+
+    public ReconcileHandler(SharingComponents components, CloudFormationResponder cloudFormation) {
+        this.reconciler = components.reconciler();
+        this.cloudFormation = cloudFormation;
+        this.log = components.log();
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode request = parse(input);
+        boolean dryRun = false;
+        String trigger;
+        if (request.hasNonNull("RequestType") && request.hasNonNull("ResponseURL")) {
+            String type = request.get("RequestType").asText();
+            cloudFormation.respond(request, true, "ecr-share reconcile started; see the reconcile function's log");
+            if ("Delete".equals(type)) {
+                log.info("stack resource deleted; repository policies are left as they are", Map.of("trigger", "deploy"));
+                output.write("{\"skipped\":\"stack delete\"}".getBytes());
+                return;
+            }
+            trigger = "deploy:" + type;
+        } else if (request.has("dryRun")) {
+            if (!request.get("dryRun").isBoolean()) {
+                throw new MalformedEventException("'dryRun' must be true or false");
+            }
+            dryRun = request.get("dryRun").asBoolean();
+            trigger = dryRun ? "plan" : "manual";
+        } else if ("Scheduled Event".equals(request.path("detail-type").asText())) {
+            trigger = "schedule";
+        } else {
+            trigger = "manual";
+        }
+        ReconcileReport report = reconciler.run(dryRun, trigger);
+        output.write(JSON.writeValueAsBytes(report.toJson()));
+        output.flush();
+        if (!report.failures().isEmpty()) {
+            throw new ReconcileFailedException(report);
+        }
+    }
+
+    private static JsonNode parse(InputStream input) {
+        try {
+            JsonNode node = JSON.readTree(input);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return JSON.createObjectNode();
+            }
+            if (!node.isObject()) {
+                throw new MalformedEventException("reconcile input must be a JSON object, e.g. {\"dryRun\": true}");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new MalformedEventException("reconcile input is not valid JSON: " + e.getMessage());
+        }
+    }
+}
