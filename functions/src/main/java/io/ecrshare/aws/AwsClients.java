@@ -34,8 +34,17 @@ public final class AwsClients {
     private final URI endpoint;
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
+    private final int maxAttempts;
 
     public AwsClients(Map<String, String> env, AwsCredentialsProvider credentials) {
+        this(env, credentials, UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(20))
+                .build(), MAX_ATTEMPTS);
+    }
+
+    /** With another HTTP client (the token function's SnapStart priming answers from memory) and attempts. */
+    public AwsClients(Map<String, String> env, AwsCredentialsProvider credentials, SdkHttpClient http, int maxAttempts) {
         String regionName = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
         if (regionName == null || regionName.isBlank()) {
             throw new ConfigException("AWS_REGION is not set");
@@ -44,10 +53,27 @@ public final class AwsClients {
         String endpointUrl = env.get("AWS_ENDPOINT_URL");
         this.endpoint = endpointUrl == null || endpointUrl.isBlank() ? null : URI.create(endpointUrl.trim());
         this.credentials = credentials;
-        this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(3))
-                .socketTimeout(Duration.ofSeconds(20))
-                .build();
+        this.http = http;
+        this.maxAttempts = maxAttempts;
+    }
+
+    private AwsClients(AwsClients base, int maxAttempts) {
+        this.region = base.region;
+        this.endpoint = base.endpoint;
+        this.credentials = base.credentials;
+        this.http = base.http;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * The same clients with fewer attempts: a caller waiting on an HTTP request (the token endpoint, behind
+     * API Gateway's 29 s limit) is better served by a quick 429 than by a long backoff.
+     */
+    public AwsClients withMaxAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be positive");
+        }
+        return new AwsClients(this, attempts);
     }
 
     /**
@@ -103,9 +129,9 @@ public final class AwsClients {
         return builder.build();
     }
 
-    private static ClientOverrideConfiguration overrides() {
+    private ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build())
                 .build();
     }
 }

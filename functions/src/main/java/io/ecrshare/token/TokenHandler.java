@@ -1,0 +1,53 @@
+package io.ecrshare.token;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import org.crac.Core;
+import org.crac.Resource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * TokenFunction: {@code GET /token} behind an IAM-authorized REST API. A stream handler so our own Jackson
+ * reads the proxy event. Under SnapStart, {@link #beforeCheckpoint} primes the request path (see
+ * {@link TokenPriming}) so a restored function answers its first request fast.
+ */
+public final class TokenHandler implements RequestStreamHandler, Resource {
+
+    private final TokenService service;
+
+    /** Runtime wiring from the environment; registers for SnapStart's checkpoint hook. */
+    public TokenHandler() {
+        this(TokenComponents.fromEnvironment());
+        Core.getGlobalContext().register(this);
+    }
+
+    public TokenHandler(TokenService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        String lambdaRequestId = context == null ? null : context.getAwsRequestId();
+        ApiResponse response;
+        try {
+            ApiGatewayRequest request = ApiGatewayRequest.read(input, lambdaRequestId);
+            response = service.handle(request.query(), request.caller(), request.requestId());
+        } catch (TokenError e) {
+            response = ApiResponse.error(e, lambdaRequestId);
+        }
+        ApiGatewayRequest.write(response, output);
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        TokenPriming.prime(TokenComponents.environment());
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: no credentials, tokens or clock readings were kept from before the snapshot.
+    }
+}
