@@ -48,6 +48,7 @@ export CONSUMER_ORG_IDS=o-a1b2c3d4e5
 export OWNER_ACCOUNT_ID=123456789012
 export ENFORCEMENT_MODE=merge
 export OWN_ROLE_ARNS=arn:aws:iam::123456789012:role/ecr-share-EnforceFunctionRole-1A2B3C4D5E6F,arn:aws:iam::123456789012:role/ecr-share-GrantFunctionRole-0F9E8D7C6B5A
+export TOKEN_ROLE_ARN=arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-7H8J9K0L1M2N
 
 if [ -z "${ECR_SHARE_DEMO_CLASSPATH:-}" ]; then
   echo "demo: building (mvn test-compile)..."

@@ -7,6 +7,7 @@ import io.ecrshare.aws.AwsClients;
 import io.ecrshare.enforce.EnforceHandler;
 import io.ecrshare.grant.GrantHandler;
 import io.ecrshare.reconcile.ReconcileHandler;
+import io.ecrshare.token.TokenHandler;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.RepositoryPolicyNotFoundException;
 import software.amazon.awssdk.services.ecr.model.Tag;
@@ -37,13 +38,15 @@ public final class LocalDemo {
     private final PrintStream story;
     private final Path events;
     private final EcrClient ecr;
+    private final Path logs;
     private final List<String> failures = new ArrayList<>();
     private int step;
 
-    private LocalDemo(PrintStream story, Path events, EcrClient ecr) {
+    private LocalDemo(PrintStream story, Path events, EcrClient ecr, Path logs) {
         this.story = story;
         this.events = events;
         this.ecr = ecr;
+        this.logs = logs;
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,9 +58,9 @@ public final class LocalDemo {
         System.setOut(new PrintStream(new FileOutputStream(logs.toFile()), true, StandardCharsets.UTF_8));
         int exit;
         try (EcrClient ecr = AwsClients.fromEnvironment().ecr()) {
-            LocalDemo demo = new LocalDemo(story, root.resolve("events"), ecr);
+            LocalDemo demo = new LocalDemo(story, root.resolve("events"), ecr, logs);
             demo.run();
-            exit = demo.finish(logs);
+            exit = demo.finish();
         }
         System.exit(exit);
     }
@@ -121,6 +124,33 @@ public final class LocalDemo {
         JsonNode again = invoke(reconcile, "reconcile-schedule.json");
         check("a second reconcile finds nothing to change", again.at("/totals/unchanged").asInt() == 3
                 && again.get("totals").size() == 1);
+
+        TokenHandler token = new TokenHandler();
+        step("A consumer's bootstrap script (role puller in account 333333333333) asks the token endpoint to log in");
+        JsonNode response = invoke(token, "token-consumer-role.json");
+        JsonNode body = JSON.readTree(response.path("body").asText("{}"));
+        JsonNode login = body.path("authorizationData").path(0);
+        check("HTTP 200 with a docker login for registry 123456789012 (user " + login.path("username").asText()
+                        + ", password of " + login.path("password").asText().length() + " characters, not shown, expires "
+                        + login.path("expiresAt").asText() + ", the fixed date moto gives its tokens)",
+                response.path("statusCode").asInt() == 200 && "123456789012".equals(login.path("registryId").asText())
+                        && "AWS".equals(login.path("username").asText()) && !login.path("password").asText().isEmpty());
+        String password = login.path("password").asText();
+        check("the password appears nowhere in the function logs",
+                !password.isEmpty() && !Files.readString(logs).contains(password));
+        check("the response must not be cached (Cache-Control: " + response.at("/headers/Cache-Control").asText() + ")",
+                "no-store".equals(response.at("/headers/Cache-Control").asText()));
+        response = invoke(token, "token-password.json");
+        check("format=password answers the bare password as text/plain, for docker login --password-stdin",
+                response.path("statusCode").asInt() == 200
+                        && response.at("/headers/Content-Type").asText().startsWith("text/plain")
+                        && !response.path("body").asText().contains("{"));
+
+        step("A caller from an account that is not a consumer asks for a token");
+        response = invoke(token, "token-unknown-caller.json");
+        JsonNode error = JSON.readTree(response.path("body").asText("{}"));
+        check("refused with HTTP " + response.path("statusCode").asInt() + " " + error.path("error").asText() + ": "
+                + error.path("message").asText(), response.path("statusCode").asInt() == 403);
     }
 
     // ---- steps and checks ----------------------------------------------------------------------------
@@ -153,7 +183,7 @@ public final class LocalDemo {
         check(claim, policy != null && policy.contains(text));
     }
 
-    private int finish(Path logs) {
+    private int finish() {
         story.println();
         story.println("Function logs (one JSON line per decision): " + logs);
         if (failures.isEmpty()) {
