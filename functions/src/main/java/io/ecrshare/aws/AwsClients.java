@@ -3,17 +3,16 @@ package io.ecrshare.aws;
 import io.ecrshare.config.ConfigException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
-import software.amazon.awssdk.services.ecr.EcrClientBuilder;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.StsClientBuilder;
 
 import java.net.URI;
 import java.time.Duration;
@@ -89,44 +88,27 @@ public final class AwsClients {
     }
 
     public EcrClient ecr() {
-        return ecr(credentials);
-    }
-
-    /** An ECR client acting with other credentials (the token function's per-caller sessions). */
-    public EcrClient ecr(AwsCredentialsProvider sessionCredentials) {
-        EcrClientBuilder builder = EcrClient.builder()
-                .region(region)
-                .credentialsProvider(sessionCredentials)
-                .httpClient(http)
-                .overrideConfiguration(overrides());
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        return builder.build();
+        return configure(EcrClient.builder()).build();
     }
 
     public SnsClient sns() {
-        SnsClientBuilder builder = SnsClient.builder()
-                .region(region)
-                .credentialsProvider(credentials)
-                .httpClient(http)
-                .overrideConfiguration(overrides());
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        return builder.build();
+        return configure(SnsClient.builder()).build();
     }
 
     public StsClient sts() {
-        StsClientBuilder builder = StsClient.builder()
-                .region(region)
+        return configure(StsClient.builder()).build();
+    }
+
+    /** Region, credentials, the shared HTTP client, retries and the endpoint override, for any service. */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+        builder.region(region)
                 .credentialsProvider(credentials)
                 .httpClient(http)
                 .overrideConfiguration(overrides());
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
-        return builder.build();
+        return builder;
     }
 
     private ClientOverrideConfiguration overrides() {
