@@ -64,6 +64,18 @@ class ShareDeciderTest {
     }
 
     @Test
+    void managedStatementWithAStaleUniqueIdOrAWidenedPrincipalIsRestored() {
+        String staleId = standard().replace("arn:aws:iam::111111111111:root", "AROAEXAMPLEDELETEDROLE1");
+        String widened = standard().replace("{\"AWS\":[\"arn:aws:iam::111111111111:root\"]}", "\"*\"");
+        for (String tampered : new String[]{staleId, widened}) {
+            Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN, tampered)));
+            assertEquals(Action.RESTORED, d.action(), tampered);
+            assertEquals(java.util.List.of("EcrSharePullAccounts"), d.restoredSids());
+            assertTrue(d.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(FOREIGN, standard()))));
+        }
+    }
+
+    @Test
     void untaggedLosesOnlyManagedStatementsAndPolicyIsDeletedWhenNothingRemains() {
         Decision keep = decider.decide("r", Map.of(), Optional.of(policy(FOREIGN, standard())));
         assertEquals(Action.REVOKED, keep.action());
