@@ -18,11 +18,16 @@ final class Artifact {
         md.append("The SAM-style artifact is what `sam build` deploys for every function (one CodeUri): "
                 + "target/classes plus lib/*.jar of the runtime scope, built and checked by "
                 + "`VERBOSE=1 scripts/check-sam-artifact.sh`:\n\n```\n")
-                .append(Files.readString(dir.resolve("artifact.txt")).strip()).append("\n```\n\n");
+                .append(clean(dir.resolve("artifact.txt"))).append("\n```\n\n");
         md.append("Where the jars come from (`mvn dependency:tree -Dscope=runtime`):\n\n```\n")
-                .append(Files.readString(dir.resolve("tree.txt")).strip()).append("\n```\n\n");
+                .append(clean(dir.resolve("tree.txt"))).append("\n```\n\n");
         md.append("The plan command's jar (`mvn -Pcli package`, shaded, not deployed): ")
-                .append(Files.readString(dir.resolve("cli.txt")).strip()).append("\n");
+                .append(clean(dir.resolve("cli.txt"))).append("\n");
         return md.toString();
+    }
+
+    /** Maven's quiet mode still writes colour resets; they are noise in a document. */
+    private static String clean(Path file) throws IOException {
+        return Files.readString(file).replaceAll("\u001B\\[[0-9;]*m", "").replace("[0m", "").strip();
     }
 }
