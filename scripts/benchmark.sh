@@ -6,6 +6,8 @@
 #   scripts/benchmark.sh                      # everything, the defaults the figures in docs/ come from (~10 min)
 #   scripts/benchmark.sh --runs 5 --warm 1000 --sizes 1000,10000 --parts cold,warm
 #
+# BENCH_CHILD_JVM_OPTIONS replaces the cold-start JVMs' options (default: -XX:+TieredCompilation
+# -XX:TieredStopAtLevel=1); e.g. add -Decrshare.priming=false to measure the policy functions without priming.
 # Options are BenchmarkSuite's (functions/src/test/java/io/ecrshare/bench/BenchmarkSuite.java). Needs Java 17+,
 # Maven and moto_server on PATH (pip install 'moto[server]'); no AWS account, no Docker.
 set -euo pipefail
@@ -50,5 +52,6 @@ echo "== running io.ecrshare.bench.BenchmarkSuite"
 # The cold-start probes run on the deployed classpath: main classes and runtime jars only, plus the probe.
 java -cp "$test_classes:$classes:$(cat "$work/test.cp")" \
   -Dbench.command="$command" -Dbench.commit="$commit" \
+  -Dbench.childJvmOptions="${BENCH_CHILD_JVM_OPTIONS:--XX:+TieredCompilation -XX:TieredStopAtLevel=1}" \
   -Dbench.childClasspath="$classes:$test_classes:$(cat "$work/runtime.cp")" \
   io.ecrshare.bench.BenchmarkSuite --artifact-dir "$work/artifact" "$@"
