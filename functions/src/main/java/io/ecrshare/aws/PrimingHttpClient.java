@@ -16,30 +16,54 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 /**
- * An HTTP client that answers STS AssumeRole and ECR GetAuthorizationToken from memory with obviously fake
- * values. SnapStart priming runs the SDK's whole request path through it (marshalling, signing, retries,
+ * An HTTP client that answers STS AssumeRole, ECR GetAuthorizationToken and the policy functions' ECR calls from
+ * memory with obviously fake values. SnapStart priming runs the SDK's whole request path through it (marshalling, signing, retries,
  * unmarshalling) before the snapshot, without touching the network or real credentials.
  */
 public final class PrimingHttpClient implements SdkHttpClient {
 
     private final Clock clock;
+    private final String tagKey;
+    private final String tagValue;
 
     public PrimingHttpClient(Clock clock) {
+        this(clock, "priming", "priming");
+    }
+
+    /** Also answers ListTagsForResource with this tag, GetRepositoryPolicy with "no policy", and policy writes. */
+    public PrimingHttpClient(Clock clock, String tagKey, String tagValue) {
         this.clock = clock;
+        this.tagKey = tagKey;
+        this.tagValue = tagValue;
     }
 
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-        boolean ecr = request.httpRequest().firstMatchingHeader("X-Amz-Target").isPresent();
+        String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse(null);
+        boolean ecr = target != null;
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        String body = ecr ? ecrBody(now) : stsBody(now);
+        int status = 200;
+        String body;
+        if (!ecr) {
+            body = stsBody(now);
+        } else if (target.endsWith(".ListTagsForResource")) {
+            body = "{\"tags\":[{\"Key\":\"" + tagKey + "\",\"Value\":\"" + tagValue + "\"}]}";
+        } else if (target.endsWith(".GetRepositoryPolicy")) {
+            status = 400;
+            body = "{\"__type\":\"RepositoryPolicyNotFoundException\",\"message\":\"priming: no policy\"}";
+        } else if (target.endsWith(".SetRepositoryPolicy") || target.endsWith(".DeleteRepositoryPolicy")) {
+            body = "{\"registryId\":\"000000000000\",\"repositoryName\":\"priming\"}";
+        } else {
+            body = ecrBody(now);
+        }
         String contentType = ecr ? "application/x-amz-json-1.1" : "text/xml";
+        int statusCode = status;
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() {
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 return HttpExecuteResponse.builder()
-                        .response(SdkHttpResponse.builder().statusCode(200)
+                        .response(SdkHttpResponse.builder().statusCode(statusCode)
                                 .putHeader("Content-Type", contentType)
                                 .putHeader("Content-Length", String.valueOf(bytes.length))
                                 .putHeader("x-amzn-RequestId", "priming").build())

@@ -36,10 +36,26 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
     static final String POLICY_REJECTED_ATTEMPTS = "POLICY_REJECTED_ATTEMPTS";
     static final String RECONCILE_CONCURRENCY = "RECONCILE_CONCURRENCY";
     static final String NOTIFICATION_TOPIC_ARN = "NOTIFICATION_TOPIC_ARN";
+    /** {@code -Decrshare.priming=false} turns init-phase priming off (docs/benchmarks.md compares both). */
+    public static final String PRIMING_PROPERTY = "ecrshare.priming";
     static final Duration POLICY_REJECTED_BACKOFF = Duration.ofSeconds(2);
 
+    /**
+     * The handlers' wiring on Lambda: also primes the request path (see {@link SharingPriming}) so the work of
+     * loading it is done in the init phase, not in the first invocation. Priming is best effort.
+     */
     public static SharingComponents fromEnvironment(String function) {
-        return fromEnvironment(function, System.getenv(), AwsClients.fromEnvironment(), System.out);
+        SharingComponents components = fromEnvironment(function, System.getenv(), AwsClients.fromEnvironment(), System.out);
+        if ("false".equals(System.getProperty(PRIMING_PROPERTY))) {
+            return components;   // the benchmark's before/after comparison
+        }
+        try {
+            SharingPriming.prime(System.getenv());
+        } catch (RuntimeException e) {
+            components.log().warn("priming failed; the first event loads the request path itself",
+                    Map.of("error", String.valueOf(e)));
+        }
+        return components;
     }
 
     /** Production wiring from an environment; also used by the plan command with its own environment. */

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -50,6 +51,8 @@ public final class FakeEcr implements AutoCloseable {
     private volatile int principalNotFoundCountdown;
     private final Set<String> rejectedRepositories = ConcurrentHashMap.newKeySet();
     private volatile String vanishOnOperation;
+    private final long latencyMillis;
+    private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 
     private static final class Repo {
         final Map<String, String> tags = new TreeMap<>();
@@ -62,9 +65,18 @@ public final class FakeEcr implements AutoCloseable {
     }
 
     public FakeEcr() throws IOException {
+        this(Duration.ZERO);
+    }
+
+    /**
+     * @param latency added to every answer, like a real ECR round trip (~15 ms), so benchmarks can show what
+     *                concurrency buys; with a latency the server answers any number of calls at once
+     */
+    public FakeEcr(Duration latency) throws IOException {
+        this.latencyMillis = latency.toMillis();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.setExecutor(latencyMillis > 0 ? Executors.newCachedThreadPool() : Executors.newFixedThreadPool(8));
         server.start();
     }
 
@@ -142,8 +154,21 @@ public final class FakeEcr implements AutoCloseable {
         return calls.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
+    /** Calls per operation since the last reset. */
+    public Map<String, Integer> callCounts() {
+        Map<String, Integer> copy = new TreeMap<>();
+        calls.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /** Distinct client TCP connections seen since the last reset (keep-alive reuse shows as few). */
+    public int connections() {
+        return clientPorts.size();
+    }
+
     public void resetCalls() {
         calls.clear();
+        clientPorts.clear();
     }
 
     @Override
@@ -156,6 +181,15 @@ public final class FakeEcr implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            clientPorts.add(exchange.getRemoteAddress().getPort());
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             answer(exchange);
         }
     }

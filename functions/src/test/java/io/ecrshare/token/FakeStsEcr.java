@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * failures, unique secrets per call (so tests can look for them in the logs), and a record of the session
  * names and credentials used.
  */
-final class FakeStsEcr implements AutoCloseable {
+public final class FakeStsEcr implements AutoCloseable {
 
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
@@ -56,13 +56,13 @@ final class FakeStsEcr implements AutoCloseable {
     /** The access key each ECR call was signed with (from the Authorization header). */
     final List<String> ecrAccessKeys = new CopyOnWriteArrayList<>();
     final List<String> issuedAccessKeys = new CopyOnWriteArrayList<>();
-    final AtomicInteger stsCalls = new AtomicInteger();
-    final AtomicInteger ecrCalls = new AtomicInteger();
+    public final AtomicInteger stsCalls = new AtomicInteger();
+    public final AtomicInteger ecrCalls = new AtomicInteger();
 
     private record Fault(int status, String code) {
     }
 
-    FakeStsEcr(Clock clock) throws IOException {
+    public FakeStsEcr(Clock clock) throws IOException {
         this.clock = clock;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
@@ -70,11 +70,11 @@ final class FakeStsEcr implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    AwsClients clients(int maxAttempts) {
+    public AwsClients clients(int maxAttempts) {
         return new AwsClients(Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", endpoint()),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFUNCTIONROLE0001", "function-secret-key")))
                 .withMaxAttempts(maxAttempts);
@@ -195,6 +195,11 @@ final class FakeStsEcr implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** STS plus ECR calls answered so far (benchmarks count API calls per request with it). */
+    public int totalCalls() {
+        return stsCalls.get() + ecrCalls.get();
     }
 
     List<String> allSecrets() {

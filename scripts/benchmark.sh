@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The benchmark command (docs/benchmarks.md): cold start per function in fresh JVMs, warm latency and API
+# calls per event, reconcile over 1,000 and 10,000 repositories, and the deployment artifact. Prints the
+# tables and, on a full run, rewrites the generated part of docs/benchmarks.md. Never part of the test run.
+#
+#   scripts/benchmark.sh                      # everything, the defaults the figures in docs/ come from (~10 min)
+#   scripts/benchmark.sh --runs 5 --warm 1000 --sizes 1000,10000 --parts cold,warm
+#
+# BENCH_CHILD_JVM_OPTIONS replaces the cold-start JVMs' options (default: -XX:+TieredCompilation
+# -XX:TieredStopAtLevel=1); e.g. add -Decrshare.priming=false to measure the policy functions without priming.
+# Options are BenchmarkSuite's (functions/src/test/java/io/ecrshare/bench/BenchmarkSuite.java). Needs Java 17+,
+# Maven and moto_server on PATH (pip install 'moto[server]'); no AWS account, no Docker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+command="scripts/benchmark.sh${*:+ $*}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+parts="cold,warm,reconcile,artifact"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  if [ "${args[$i]}" = "--parts" ]; then parts=${args[$((i + 1))]}; fi
+done
+
+echo "== building classes and test classes"
+mvn -B -q -Dstyle.color=never -f functions/pom.xml test-compile
+mvn -B -q -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/test.cp" >/dev/null
+mvn -B -q -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$work/runtime.cp" >/dev/null
+classes="$root/functions/target/classes"
+test_classes="$root/functions/target/test-classes"
+
+if [[ ",$parts," == *",artifact,"* ]]; then
+  echo "== building the SAM-style artifact and the CLI jar"
+  mkdir -p "$work/artifact"
+  VERBOSE=1 ./scripts/check-sam-artifact.sh > "$work/artifact/artifact.txt"
+  mvn -B -q -Dstyle.color=never -f functions/pom.xml dependency:tree -Dscope=runtime \
+    -DoutputFile="$work/artifact/tree.txt" >/dev/null
+  # The CLI jar is built in a scratch copy, so target/ of the checkout keeps the classes the suite runs.
+  cp -r functions "$work/cli" && rm -rf "$work/cli/target"
+  (cd "$work/cli" && mvn -B -q -Dstyle.color=never -Pcli -DskipTests package)
+  cli_bytes=$(stat -c %s "$work/cli/target/ecr-share-cli.jar")
+  echo "target/ecr-share-cli.jar, $((cli_bytes / 1024)) KiB" > "$work/artifact/cli.txt"
+fi
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain -- functions template.yaml 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
+
+echo "== running io.ecrshare.bench.BenchmarkSuite"
+# The cold-start probes run on the deployed classpath: main classes and runtime jars only, plus the probe.
+java -cp "$test_classes:$classes:$(cat "$work/test.cp")" \
+  -Dbench.command="$command" -Dbench.commit="$commit" \
+  -Dbench.childJvmOptions="${BENCH_CHILD_JVM_OPTIONS:--XX:+TieredCompilation -XX:TieredStopAtLevel=1}" \
+  -Dbench.childClasspath="$classes:$test_classes:$(cat "$work/runtime.cp")" \
+  io.ecrshare.bench.BenchmarkSuite --artifact-dir "$work/artifact" "$@"
