@@ -210,4 +210,22 @@ class EnforceHandlerMotoTest {
             assertTrue(text.contains("Restored statements: EcrSharePullAccounts"), text);
         }
     }
+
+    @Test
+    void aFailedNotificationIsLoggedAndDoesNotUndoOrFailTheCorrection() throws Exception {
+        try (SnsClient sns = moto.clients().sns()) {
+            sharedRepositoryWithPolicyFrom("enforce-set-repository-policy-by-person.json");
+            String missingTopic = "arn:aws:sns:us-east-1:123456789012:no-such-topic";
+            EnforceHandler handler = handler(TestConfig.env(), new SnsCorrectionNotifier(sns, missingTopic, output.log("enforce")));
+
+            JsonNode result = invoke(handler, "enforce-set-repository-policy-by-person.json");
+
+            assertEquals("restored", result.get("action").asText());
+            assertEquals(4, sids().size());
+            JsonNode warning = output.lines().stream().filter(l -> "notification failed".equals(l.path("message").asText()))
+                    .findFirst().orElseThrow();
+            assertEquals("WARN", warning.get("level").asText());
+            assertEquals(missingTopic, warning.get("topic").asText());
+        }
+    }
 }
