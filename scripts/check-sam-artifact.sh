@@ -12,8 +12,10 @@ cp -r functions "$scratch/functions"
 rm -rf "$scratch/functions/target"
 (
   cd "$scratch/functions"
-  mvn -B -q -Dstyle.color=never clean install -Dmaven.install.skip=true
-  mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true
+  # Debian's Maven prints bare colour resets even in batch mode; strip them (pipefail keeps Maven's status).
+  mvn -B -q -Dstyle.color=never clean install -Dmaven.install.skip=true 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
+  mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true 2>&1 \
+    | sed 's/\x1b\[[0-9;]*m//g'
 )
 artifact="$scratch/artifact"
 mkdir -p "$artifact/lib"
