@@ -83,10 +83,6 @@ public final class AwsClients {
         return new AwsClients(System.getenv(), DefaultCredentialsProvider.builder().build());
     }
 
-    public Region region() {
-        return region;
-    }
-
     public EcrClient ecr() {
         return configure(EcrClient.builder()).build();
     }

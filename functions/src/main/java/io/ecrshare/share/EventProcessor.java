@@ -62,8 +62,8 @@ public final class EventProcessor {
                 decision = converger.converge(event.repository().get(), false);
             }
             if (enforcement && decision.action() == Action.GRANTED) {
-                decision = decision.as(Action.RESTORED, decision.reason().replace("standard statements added",
-                        "standard statements were missing and were restored"));
+                // The policy had just been edited or deleted: putting the statements back is a restoration.
+                decision = decision.as(Action.RESTORED, decision.reason() + " after the policy was changed");
             }
             recorder.record(decision, context, false);
             if (enforcement && decision.writes()) {

@@ -50,7 +50,7 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
             return components;   // the benchmark's before/after comparison
         }
         try {
-            SharingPriming.prime(System.getenv());
+            SharingPriming.prime(components.config(), System.getenv());
         } catch (RuntimeException e) {
             components.log().warn("priming failed; the first event loads the request path itself",
                     Map.of("error", String.valueOf(e)));

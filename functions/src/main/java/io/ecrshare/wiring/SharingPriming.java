@@ -39,8 +39,7 @@ public final class SharingPriming {
     }
 
     /** @return the decision of the priming grant (tests check the path really ran) */
-    public static Decision prime(Map<String, String> env) {
-        ShareConfig config = ShareConfig.fromEnvironment(env);
+    public static Decision prime(ShareConfig config, Map<String, String> env) {
         Map<String, String> primingEnv = new HashMap<>();
         primingEnv.put("AWS_REGION", env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
         Clock clock = Clock.systemUTC();

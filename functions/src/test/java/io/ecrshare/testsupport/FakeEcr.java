@@ -150,9 +150,6 @@ public final class FakeEcr implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
-    public int totalCalls() {
-        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
-    }
 
     /** Calls per operation since the last reset. */
     public Map<String, Integer> callCounts() {

@@ -198,9 +198,6 @@ public final class FakeStsEcr implements AutoCloseable {
     }
 
     /** STS plus ECR calls answered so far (benchmarks count API calls per request with it). */
-    public int totalCalls() {
-        return stsCalls.get() + ecrCalls.get();
-    }
 
     List<String> allSecrets() {
         return new ArrayList<>(secrets);
