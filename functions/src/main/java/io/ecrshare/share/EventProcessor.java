@@ -3,7 +3,6 @@ package io.ecrshare.share;
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.event.CloudTrailEvent;
 import io.ecrshare.event.MalformedEventException;
-import io.ecrshare.observability.DecisionRecorder;
 import io.ecrshare.registry.RepositoryRef;
 
 import java.io.InputStream;

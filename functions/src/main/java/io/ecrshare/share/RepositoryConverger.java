@@ -1,9 +1,9 @@
 package io.ecrshare.share;
 
 import io.ecrshare.registry.PolicyRejectedException;
-import io.ecrshare.registry.RepositoryNotFoundException;
 import io.ecrshare.registry.RepositoryRef;
 import io.ecrshare.registry.RepositoryRegistry;
+import io.ecrshare.registry.UnknownRepositoryException;
 
 import java.time.Duration;
 import java.util.Map;
@@ -47,7 +47,7 @@ public final class RepositoryConverger {
                 apply(repository, decision);
             }
             return decision;
-        } catch (RepositoryNotFoundException e) {
+        } catch (UnknownRepositoryException e) {
             return Decision.skipped(repository.name(), "repository no longer exists");
         }
     }

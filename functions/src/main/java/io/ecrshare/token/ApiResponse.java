@@ -3,6 +3,7 @@ package io.ecrshare.token;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.minting.IssuedToken;
 
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ public record ApiResponse(int status, Map<String, String> headers, String body) 
         return new ApiResponse(200, headers("text/plain; charset=utf-8"), token.password());
     }
 
-    static ApiResponse error(TokenError error, String requestId) {
+    public static ApiResponse error(TokenRefusedException error, String requestId) {
         ObjectNode body = JSON.createObjectNode()
                 .put("error", error.code())
                 .put("message", error.getMessage())

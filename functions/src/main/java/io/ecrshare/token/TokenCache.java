@@ -1,5 +1,7 @@
 package io.ecrshare.token;
 
+import io.ecrshare.minting.IssuedToken;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

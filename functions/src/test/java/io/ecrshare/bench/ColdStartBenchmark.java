@@ -7,7 +7,7 @@ import io.ecrshare.testsupport.GeneratedRegistry;
 import io.ecrshare.testsupport.ProjectFiles;
 import io.ecrshare.testsupport.TestConfig;
 import io.ecrshare.token.FakeStsEcr;
-import io.ecrshare.token.TokenComponents;
+import io.ecrshare.wiring.TokenComponents;
 
 import java.io.File;
 import java.io.IOException;
@@ -44,7 +44,7 @@ final class ColdStartBenchmark {
                     "\"action\":\"restored\""),
             new Function("reconcile (12 repositories)", "io.ecrshare.reconcile.ReconcileHandler", "reconcile-schedule.json",
                     "\"failures\":[]"),
-            new Function("token", "io.ecrshare.token.TokenHandler", "token-consumer-role.json", "\"statusCode\":200"));
+            new Function("token", "io.ecrshare.tokenapi.TokenHandler", "token-consumer-role.json", "\"statusCode\":200"));
 
     /** One fresh JVM's figures, in milliseconds from the parent's launch of the process. */
     record Sample(long toMain, long toConstructed, long toHandled, long jvmStartToConstructed, long jvmStartToHandled,

@@ -2,8 +2,8 @@ package io.ecrshare.bench;
 
 import io.ecrshare.aws.EcrRepositoryRegistry;
 import io.ecrshare.config.ShareConfig;
-import io.ecrshare.reconcile.ReconcileReport;
 import io.ecrshare.share.Action;
+import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.testsupport.CapturedOutput;
 import io.ecrshare.testsupport.CountingRegistry;
 import io.ecrshare.testsupport.FakeEcr;

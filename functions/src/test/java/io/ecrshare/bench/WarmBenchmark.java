@@ -16,9 +16,9 @@ import io.ecrshare.testsupport.ProjectFiles;
 import io.ecrshare.testsupport.TestConfig;
 import io.ecrshare.token.FakeStsEcr;
 import io.ecrshare.token.TokenCache;
-import io.ecrshare.token.TokenComponents;
-import io.ecrshare.token.TokenHandler;
+import io.ecrshare.tokenapi.TokenHandler;
 import io.ecrshare.wiring.SharingComponents;
+import io.ecrshare.wiring.TokenComponents;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

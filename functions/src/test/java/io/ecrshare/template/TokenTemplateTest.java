@@ -159,7 +159,7 @@ class TokenTemplateTest {
     @Test
     void theFunctionRunsWithSnapStartOnItsLiveAliasBehindGetToken() {
         Map<String, Object> function = template.properties("TokenFunction");
-        assertEquals("io.ecrshare.token.TokenHandler::handleRequest", function.get("Handler"));
+        assertEquals("io.ecrshare.tokenapi.TokenHandler::handleRequest", function.get("Handler"));
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenMintingRole", "Arn")), at(function, "Environment", "Variables", "TOKEN_ROLE_ARN"));

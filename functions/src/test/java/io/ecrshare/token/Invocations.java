@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrshare.testsupport.ProjectFiles;
 import io.ecrshare.testsupport.TestConfig;
+import io.ecrshare.tokenapi.TokenHandler;
+import io.ecrshare.wiring.TokenComponents;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

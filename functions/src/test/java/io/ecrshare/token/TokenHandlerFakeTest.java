@@ -3,6 +3,8 @@ package io.ecrshare.token;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrshare.testsupport.CapturedOutput;
+import io.ecrshare.tokenapi.TokenHandler;
+import io.ecrshare.wiring.TokenComponents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

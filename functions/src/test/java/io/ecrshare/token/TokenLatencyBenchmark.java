@@ -3,6 +3,9 @@ package io.ecrshare.token;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
+import io.ecrshare.tokenapi.TokenHandler;
+import io.ecrshare.wiring.TokenComponents;
+import io.ecrshare.tokenapi.TokenPriming;
 
 import java.io.OutputStream;
 import java.io.PrintStream;

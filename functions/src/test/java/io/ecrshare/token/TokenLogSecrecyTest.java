@@ -1,6 +1,8 @@
 package io.ecrshare.token;
 
 import io.ecrshare.testsupport.CapturedOutput;
+import io.ecrshare.tokenapi.TokenHandler;
+import io.ecrshare.wiring.TokenComponents;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,7 @@
 package io.ecrshare.token;
 
+import io.ecrshare.tokenapi.TokenHandler;
+import io.ecrshare.tokenapi.TokenPriming;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,11 @@
-package io.ecrshare.token;
+package io.ecrshare.tokenapi;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.ecrshare.token.ApiResponse;
+import io.ecrshare.token.TokenRefusedException;
+import io.ecrshare.token.TokenService;
+import io.ecrshare.wiring.TokenComponents;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -35,7 +39,7 @@ public final class TokenHandler implements RequestStreamHandler, Resource {
         try {
             ApiGatewayRequest request = ApiGatewayRequest.read(input, lambdaRequestId);
             response = service.handle(request.query(), request.caller(), request.requestId());
-        } catch (TokenError e) {
+        } catch (TokenRefusedException e) {
             response = ApiResponse.error(e, lambdaRequestId);
         }
         ApiGatewayRequest.write(response, output);

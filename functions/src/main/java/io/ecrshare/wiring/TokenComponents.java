@@ -1,14 +1,27 @@
-package io.ecrshare.token;
+package io.ecrshare.wiring;
 
 import io.ecrshare.aws.AwsClients;
+import io.ecrshare.aws.PrimingHttpClient;
 import io.ecrshare.aws.StsEcrTokenMinter;
 import io.ecrshare.config.ConfigException;
+import io.ecrshare.config.Consumers;
 import io.ecrshare.config.ShareConfig;
+import io.ecrshare.minting.TokenMinter;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
+import io.ecrshare.token.TokenCache;
+import io.ecrshare.token.TokenService;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Wires the token endpoint from configuration: the same consumer settings the policy functions use. */
@@ -24,7 +37,7 @@ public final class TokenComponents {
     private TokenComponents() {
     }
 
-    static Map<String, String> environment() {
+    public static Map<String, String> environment() {
         return System.getenv();
     }
 
@@ -47,6 +60,27 @@ public final class TokenComponents {
         String roleArn = tokenRoleArn(env);
         TokenMinter minter = new StsEcrTokenMinter(clients.sts(), clients.ecr(), roleArn);
         return new TokenService(config, minter, new TokenCache(clock, cacheEntries), clock, log, metrics);
+    }
+
+    /**
+     * A throwaway copy of the endpoint for SnapStart priming: it answers from memory ({@link PrimingHttpClient})
+     * with fake credentials and writes its logs nowhere, so the real endpoint's cache, clients and credentials
+     * provider are untouched and nothing time- or credential-sensitive is captured in the snapshot.
+     */
+    public static TokenService primingService(Map<String, String> env, String primingAccount) {
+        Map<String, String> primingEnv = new HashMap<>();
+        primingEnv.put("AWS_REGION", env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
+        Clock clock = Clock.systemUTC();
+        AwsClients clients = new AwsClients(primingEnv,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "priming")),
+                new PrimingHttpClient(clock), 1);
+        ShareConfig deployed = ShareConfig.fromEnvironment(env);
+        ShareConfig config = new ShareConfig(deployed.tag(), new Consumers(List.of(primingAccount), List.of(), List.of(), List.of()),
+                deployed.mode(), primingAccount, Set.of());
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        return new TokenService(config,
+                new StsEcrTokenMinter(clients.sts(), clients.ecr(), "arn:aws:iam::" + primingAccount + ":role/priming"),
+                new TokenCache(clock, 4), clock, new JsonLog(nowhere, clock, FUNCTION), new EmbeddedMetrics(nowhere, clock, FUNCTION));
     }
 
     static String tokenRoleArn(Map<String, String> env) {
