@@ -23,10 +23,13 @@ cp -r "$scratch/functions/target/classes/." "$artifact/"
 cp "$scratch/functions/target/dependency/"*.jar "$artifact/lib/"
 
 status=0
-# No Netty or Apache HTTP client in the artifact: the functions use the JDK's URL connection client.
-if ls "$artifact/lib" | grep -E 'netty|apache-client|httpclient' >/dev/null; then
-  echo "FAIL: the artifact contains Netty or Apache HTTP client jars:" >&2
-  ls "$artifact/lib" | grep -E 'netty|apache-client|httpclient' >&2
+# No Netty or Apache HTTP client in the artifact (the functions use the JDK's URL connection client), and no
+# event-stream jars (ECR, STS and SNS never stream): SDK upgrades bring them back as new transitive
+# dependencies (2.57 added apache5-client with httpclient5/httpcore5, and auth's eventstream).
+refused='netty|apache-client|apache5-client|httpclient|httpcore|eventstream'
+if ls "$artifact/lib" | grep -E "$refused" >/dev/null; then
+  echo "FAIL: the artifact contains HTTP client or event-stream jars it must not ship:" >&2
+  ls "$artifact/lib" | grep -E "$refused" >&2
   status=1
 fi
 # Every Handler in template.yaml must be a class in the artifact.

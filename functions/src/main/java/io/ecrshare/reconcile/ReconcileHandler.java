@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.share.ReconcileReport;
@@ -48,6 +49,11 @@ public final class ReconcileHandler implements RequestStreamHandler {
         JsonNode request = parse(input);
         boolean dryRun = false;
         String trigger;
+        if (request.hasNonNull("RequestType") && request.hasNonNull("ResponseURL")
+                && FunctionConfigurationDigest.RESOURCE_TYPE.equals(request.path("ResourceType").asText())) {
+            answerConfigurationDigest(request, output);
+            return;
+        }
         if (request.hasNonNull("RequestType") && request.hasNonNull("ResponseURL")) {
             String type = request.get("RequestType").asText();
             cloudFormation.respond(request, true, "ecr-share reconcile started; see the reconcile function's log");
@@ -74,6 +80,24 @@ public final class ReconcileHandler implements RequestStreamHandler {
         if (!report.failures().isEmpty()) {
             throw new ReconcileFailedException(report);
         }
+    }
+
+    /** Deploy-time only, on the unpublished function: no repository is touched. Delete has nothing to undo. */
+    private void answerConfigurationDigest(JsonNode request, OutputStream output) throws IOException {
+        ObjectNode data = JSON.createObjectNode();
+        if (!"Delete".equals(request.get("RequestType").asText())) {
+            try {
+                data = FunctionConfigurationDigest.digests(request.path("ResourceProperties"));
+            } catch (MalformedEventException e) {
+                log.error("function configuration digest refused", Map.of("error", e.getMessage()));
+                cloudFormation.respond(request, false, e.getMessage(), FunctionConfigurationDigest.PHYSICAL_ID, data);
+                throw e;
+            }
+            log.info("function configuration digests", Map.of("digests", data.toString()));
+        }
+        cloudFormation.respond(request, true, "ecr-share function configuration digests",
+                FunctionConfigurationDigest.PHYSICAL_ID, data);
+        output.write(JSON.writeValueAsBytes(data));
     }
 
     private static JsonNode parse(InputStream input) {
