@@ -5,10 +5,16 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.ecrshare.share.DecisionOutput;
 import io.ecrshare.share.EventProcessor;
 import io.ecrshare.wiring.SharingComponents;
+import io.ecrshare.wiring.SharingPriming;
+import io.ecrshare.wiring.SnapStartPriming;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 
 /**
  * EnforceFunction: on SetRepositoryPolicy and DeleteRepositoryPolicy, puts a shared repository's managed
@@ -19,17 +25,33 @@ import java.io.OutputStream;
 public final class EnforceHandler implements RequestStreamHandler {
 
     private final EventProcessor processor;
+    private final SnapStartPriming checkpointHook;
 
+    /** Runtime wiring from the environment; registers the SnapStart checkpoint hook with the global CRaC context. */
     public EnforceHandler() {
-        this(SharingComponents.fromEnvironment("enforce"));
+        this(SharingComponents.fromEnvironment("enforce"), System.getenv(), null, Core.getGlobalContext());
     }
 
+    /** As on Lambda, with the CRaC context and TLS trust (null: the JDK's) given. */
+    public EnforceHandler(SharingComponents components, Map<String, String> env, TlsTrustManagersProvider trust,
+                        org.crac.Context<Resource> crac) {
+        this.processor = components.enforcementProcessor();
+        this.checkpointHook = SharingPriming.checkpointHook(components, env, trust).registerWith(crac);
+    }
+
+    /** Without a checkpoint hook (tests). */
     public EnforceHandler(SharingComponents components) {
         this.processor = components.enforcementProcessor();
+        this.checkpointHook = null;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         DecisionOutput.write(processor.process(input), output);
+    }
+
+    /** The registered SnapStart hook (null without one). */
+    public Resource checkpointHook() {
+        return checkpointHook;
     }
 }

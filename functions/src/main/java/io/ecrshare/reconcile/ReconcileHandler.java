@@ -10,6 +10,11 @@ import io.ecrshare.observability.JsonLog;
 import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.share.Reconciler;
 import io.ecrshare.wiring.SharingComponents;
+import io.ecrshare.wiring.SharingPriming;
+import io.ecrshare.wiring.SnapStartPriming;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +27,9 @@ import java.util.Map;
  *   <li>the schedule's "Scheduled Event": apply to every repository;</li>
  *   <li>{@code {"dryRun": true}}: plan, change nothing, return what would be done per repository;</li>
  *   <li>a CloudFormation custom resource request (every deploy that changes the configuration): answer
- *       CloudFormation first, then apply, so repositories converge without waiting for the schedule.</li>
+ *       CloudFormation first, then apply, so repositories converge without waiting for the schedule;</li>
+ *   <li>the {@link FunctionConfigurationDigest} custom resource (deploy time, on $LATEST): answered with the
+ *       digests, no repository touched.</li>
  * </ul>
  * Any repository failure fails the invocation after the whole sweep, so the errors alarm fires.
  */
@@ -33,15 +40,34 @@ public final class ReconcileHandler implements RequestStreamHandler {
     private final Reconciler reconciler;
     private final CloudFormationResponder cloudFormation;
     private final JsonLog log;
+    private final SnapStartPriming checkpointHook;
 
+    /** Runtime wiring from the environment; registers the SnapStart checkpoint hook with the global CRaC context. */
     public ReconcileHandler() {
-        this(SharingComponents.fromEnvironment("reconcile"), new CloudFormationResponder());
+        this(SharingComponents.fromEnvironment("reconcile"), new CloudFormationResponder(), System.getenv(), null,
+                Core.getGlobalContext());
     }
 
+    /** As on Lambda, with the CRaC context and TLS trust (null: the JDK's) given. */
+    public ReconcileHandler(SharingComponents components, CloudFormationResponder cloudFormation, Map<String, String> env,
+                            TlsTrustManagersProvider trust, org.crac.Context<Resource> crac) {
+        this.reconciler = components.reconciler();
+        this.cloudFormation = cloudFormation;
+        this.log = components.log();
+        this.checkpointHook = SharingPriming.checkpointHook(components, env, trust).registerWith(crac);
+    }
+
+    /** Without a checkpoint hook (tests). */
     public ReconcileHandler(SharingComponents components, CloudFormationResponder cloudFormation) {
         this.reconciler = components.reconciler();
         this.cloudFormation = cloudFormation;
         this.log = components.log();
+        this.checkpointHook = null;
+    }
+
+    /** The registered SnapStart hook (null without one). */
+    public Resource checkpointHook() {
+        return checkpointHook;
     }
 
     @Override

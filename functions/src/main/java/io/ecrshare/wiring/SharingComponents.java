@@ -36,26 +36,14 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
     static final String POLICY_REJECTED_ATTEMPTS = "POLICY_REJECTED_ATTEMPTS";
     static final String RECONCILE_CONCURRENCY = "RECONCILE_CONCURRENCY";
     static final String NOTIFICATION_TOPIC_ARN = "NOTIFICATION_TOPIC_ARN";
-    /** {@code -Decrshare.priming=false} turns init-phase priming off (docs/benchmarks.md compares both). */
-    public static final String PRIMING_PROPERTY = "ecrshare.priming";
     static final Duration POLICY_REJECTED_BACKOFF = Duration.ofSeconds(2);
 
     /**
-     * The handlers' wiring on Lambda: also primes the request path (see {@link SharingPriming}) so the work of
-     * loading it is done in the init phase, not in the first invocation. Priming is best effort.
+     * The handlers' wiring on Lambda. Builds only what the first event needs (the SNS client waits for the first
+     * notification); the request path is primed by the SnapStart hook ({@link SharingPriming#checkpointHook}).
      */
     public static SharingComponents fromEnvironment(String function) {
-        SharingComponents components = fromEnvironment(function, System.getenv(), AwsClients.fromEnvironment(), System.out);
-        if ("false".equals(System.getProperty(PRIMING_PROPERTY))) {
-            return components;   // the benchmark's before/after comparison
-        }
-        try {
-            SharingPriming.prime(components.config(), System.getenv());
-        } catch (RuntimeException e) {
-            components.log().warn("priming failed; the first event loads the request path itself",
-                    Map.of("error", String.valueOf(e)));
-        }
-        return components;
+        return fromEnvironment(function, System.getenv(), AwsClients.fromEnvironment(), System.out);
     }
 
     /** Production wiring from an environment; also used by the plan command with its own environment. */
@@ -67,7 +55,7 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
             RepositoryRegistry registry = new EcrRepositoryRegistry(clients.ecr());
             String topic = env.get(NOTIFICATION_TOPIC_ARN);
             CorrectionNotifier notifier = topic == null || topic.isBlank() ? CorrectionNotifier.NONE
-                    : new SnsCorrectionNotifier(clients.sns(), topic.trim(), log);
+                    : new SnsCorrectionNotifier(clients::sns, topic.trim(), log);
             return create(config, registry, env, log, new EmbeddedMetrics(logs, Clock.systemUTC(), function), Sleeper.REAL,
                     notifier);
         } catch (ConfigException e) {

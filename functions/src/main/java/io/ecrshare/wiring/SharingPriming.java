@@ -2,6 +2,7 @@ package io.ecrshare.wiring;
 
 import io.ecrshare.aws.AwsClients;
 import io.ecrshare.aws.EcrRepositoryRegistry;
+import io.ecrshare.aws.HttpsPriming;
 import io.ecrshare.aws.PrimingHttpClient;
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.observability.EmbeddedMetrics;
@@ -12,6 +13,7 @@ import io.ecrshare.share.DecisionOutput;
 import io.ecrshare.share.Sleeper;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,18 +26,26 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Init-phase priming of the policy functions: one throwaway grant of a made-up repository through the whole
+ * SnapStart priming of the policy functions (their {@link #checkpointHook}): one throwaway grant of a made-up repository through the whole
  * path (event parsing, the decision and policy merge, the audit log line, the SDK's ECR marshalling, signing,
  * error and response unmarshalling), answered from memory ({@link PrimingHttpClient}) with fake credentials and
- * logs written nowhere. The classes the first real event needs are then loaded and initialised during
- * Lambda's init phase instead of in the first invocation. No network, no API call, nothing shared with the
- * real components but the JVM.
+ * logs written nowhere, then one real HTTPS request ({@link HttpsPriming}). The classes the first real event
+ * needs are then loaded and initialised in the snapshot instead of in the first invocation after a restore.
+ * The in-memory grant makes no network call; nothing is shared with the real components but the JVM.
  */
 public final class SharingPriming {
 
     static final String REPOSITORY = "ecr-share-priming";
 
     private SharingPriming() {
+    }
+
+    /** The grant, enforce and reconcile functions' checkpoint hook. */
+    public static SnapStartPriming checkpointHook(SharingComponents components, Map<String, String> env,
+                                                  TlsTrustManagersProvider trust) {
+        return new SnapStartPriming(components.log(), () -> Map.of(
+                "inMemory", prime(components.config(), env).action().label(),
+                "httpsStatus", new HttpsPriming(env, trust).ecrRead(REPOSITORY)));
     }
 
     /** @return the decision of the priming grant (tests check the path really ran) */
