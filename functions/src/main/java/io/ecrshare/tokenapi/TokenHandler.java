@@ -2,6 +2,7 @@ package io.ecrshare.tokenapi;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.token.ApiResponse;
 import io.ecrshare.token.TokenRefusedException;
 import io.ecrshare.token.TokenService;
@@ -28,14 +29,18 @@ public final class TokenHandler implements RequestStreamHandler {
 
     /** Runtime wiring from the environment; registers the checkpoint hook with the global CRaC context. */
     public TokenHandler() {
-        this(TokenComponents.fromEnvironment(), TokenComponents.environment(), null, Core.getGlobalContext());
+        this(TokenComponents.configuration(), System.getenv(), Core.getGlobalContext());
+    }
+
+    private TokenHandler(FunctionConfig config, Map<String, String> env, org.crac.Context<Resource> crac) {
+        this(TokenComponents.fromConfiguration(config), config, env, null, crac);
     }
 
     /** As on Lambda, with the CRaC context and TLS trust (null: the JDK's) given. */
-    public TokenHandler(TokenService service, Map<String, String> env, TlsTrustManagersProvider trust,
+    public TokenHandler(TokenService service, FunctionConfig config, Map<String, String> env, TlsTrustManagersProvider trust,
                         org.crac.Context<Resource> crac) {
         this.service = service;
-        this.checkpointHook = TokenComponents.checkpointHook(env, trust, () -> TokenPriming.prime(env)).registerWith(crac);
+        this.checkpointHook = TokenComponents.checkpointHook(env, trust, () -> TokenPriming.prime(config, env)).registerWith(crac);
     }
 
     /** Without a checkpoint hook (tests, and priming's own throwaway copy). */

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.ecrshare.aws.AwsClients;
 import io.ecrshare.aws.EcrRepositoryRegistry;
 import io.ecrshare.aws.HttpsPriming;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.enforce.EnforceHandler;
 import io.ecrshare.grant.GrantHandler;
 import io.ecrshare.reconcile.CloudFormationResponder;
@@ -98,7 +99,7 @@ class SnapStartHookTest {
         env = new HashMap<>(TestConfig.env());
         env.put("AWS_REGION", "eu-west-1");
         env.put("AWS_ENDPOINT_URL", LoopbackTls.endpoint(endpoint));
-        env.put(TokenComponents.TOKEN_ROLE_ARN, "arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-ABC");
+        env.put(FunctionConfig.TOKEN_ROLE_ARN, "arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-ABC");
         output = new CapturedOutput();
     }
 
@@ -131,9 +132,10 @@ class SnapStartHookTest {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            assertHookPrimesOverHttpsWithReadsOnly(crac -> new TokenHandler(TokenComponents.create(env, functionClients(),
+            FunctionConfig config = FunctionConfig.fromEnvironment(env);
+            assertHookPrimesOverHttpsWithReadsOnly(crac -> new TokenHandler(TokenComponents.create(config, functionClients(),
                     Clock.systemUTC(), output.log("token"), output.metrics("token"), TokenCache.DEFAULT_MAX_ENTRIES),
-                    env, LoopbackTls.get().trust(), crac), "sts:GetCallerIdentity");
+                    config, env, LoopbackTls.get().trust(), crac), "sts:GetCallerIdentity");
         } finally {
             System.setOut(original);
         }
