@@ -54,7 +54,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.reconciler = components.reconciler();
         this.cloudFormation = cloudFormation;
         this.log = components.log();
-        this.checkpointHook = SharingPriming.checkpointHook(components, env, trust).registerWith(crac);
+        this.checkpointHook = SharingPriming.sweepCheckpointHook(components, env, trust).registerWith(crac);
     }
 
     /** Without a checkpoint hook (tests). */

@@ -1,5 +1,6 @@
 package io.ecrshare.wiring;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrshare.aws.AwsClients;
 import io.ecrshare.aws.EcrRepositoryRegistry;
 import io.ecrshare.aws.HttpsPriming;
@@ -10,6 +11,7 @@ import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.share.CorrectionNotifier;
 import io.ecrshare.share.Decision;
+import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.share.DecisionOutput;
 import io.ecrshare.share.Sleeper;
 import software.amazon.awssdk.http.TlsTrustManagersProvider;
@@ -33,12 +35,14 @@ import java.util.Map;
  */
 public final class SharingPriming {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     static final String REPOSITORY = "ecr-share-priming";
 
     private SharingPriming() {
     }
 
-    /** The grant, enforce and reconcile functions' checkpoint hook. */
+    /** The grant and enforce functions' checkpoint hook. */
     public static SnapStartPriming checkpointHook(SharingComponents components, Map<String, String> env,
                                                   TlsTrustManagersProvider trust) {
         return new SnapStartPriming(components.log(), () -> Map.of(
@@ -46,16 +50,18 @@ public final class SharingPriming {
                 "httpsStatus", new HttpsPriming(env, trust).ecrRead(REPOSITORY)));
     }
 
+    /** The reconcile function's checkpoint hook: also a sweep (pagination, the worker pool, the report). */
+    public static SnapStartPriming sweepCheckpointHook(SharingComponents components, Map<String, String> env,
+                                                       TlsTrustManagersProvider trust) {
+        return new SnapStartPriming(components.log(), () -> Map.of(
+                "inMemory", prime(components.settings(), env).action().label(),
+                "sweep", primeSweep(components.settings(), env).totals().toString(),
+                "httpsStatus", new HttpsPriming(env, trust).ecrRead(REPOSITORY)));
+    }
+
     /** @return the decision of the priming grant (tests check the path really ran) */
     public static Decision prime(FunctionConfig settings, Map<String, String> env) {
-        Clock clock = Clock.systemUTC();
-        ShareConfig config = settings.sharing();
-        AwsClients clients = PrimingClients.answeringFrom(
-                new PrimingHttpClient(clock, config.tag().key(), config.tag().value()), env);
-        PrintStream nowhere = PrimingClients.nowhere();
-        SharingComponents components = SharingComponents.create(settings, new EcrRepositoryRegistry(clients.ecr()),
-                new JsonLog(nowhere, clock, "priming"), new EmbeddedMetrics(nowhere, clock, "priming"), Sleeper.REAL,
-                CorrectionNotifier.NONE);
+        SharingComponents components = primingComponents(settings, env);
         String region = PrimingClients.region(env);
         String event = "{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.ecr\",\"account\":\"000000000000\","
                 + "\"region\":\"" + region + "\",\"detail\":{\"eventName\":\"CreateRepository\","
@@ -69,5 +75,27 @@ public final class SharingPriming {
             throw new UncheckedIOException(e);
         }
         return decision;
+    }
+
+    /** A reconcile of the one repository the priming client lists, written in memory. */
+    public static ReconcileReport primeSweep(FunctionConfig settings, Map<String, String> env) {
+        ReconcileReport report = primingComponents(settings, env).reconciler().run(false, "priming");
+        try {
+            JSON.writeValue(OutputStream.nullOutputStream(), report.toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return report;
+    }
+
+    private static SharingComponents primingComponents(FunctionConfig settings, Map<String, String> env) {
+        Clock clock = Clock.systemUTC();
+        ShareConfig config = settings.sharing();
+        AwsClients clients = PrimingClients.answeringFrom(
+                new PrimingHttpClient(clock, config.tag().key(), config.tag().value()), env);
+        PrintStream nowhere = PrimingClients.nowhere();
+        return SharingComponents.create(settings, new EcrRepositoryRegistry(clients.ecr()),
+                new JsonLog(nowhere, clock, "priming"), new EmbeddedMetrics(nowhere, clock, "priming"), Sleeper.REAL,
+                CorrectionNotifier.NONE);
     }
 }

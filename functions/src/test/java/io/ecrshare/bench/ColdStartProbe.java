@@ -74,13 +74,10 @@ public final class ColdStartProbe {
 
     private static void primeInMemory(Object handler) throws Exception {
         java.util.Map<String, String> env = System.getenv();
-        if (handler.getClass().getName().endsWith(".TokenHandler")) {
-            Class.forName("io.ecrshare.tokenapi.TokenPriming").getMethod("prime", java.util.Map.class).invoke(null, env);
-        } else if (!handler.getClass().getName().endsWith("BaselineHandler")) {
-            Class<?> config = Class.forName("io.ecrshare.config.ShareConfig");
-            Object parsed = config.getMethod("fromEnvironment", java.util.Map.class).invoke(null, env);
-            Class.forName("io.ecrshare.wiring.SharingPriming").getMethod("prime", config, java.util.Map.class)
-                    .invoke(null, parsed, env);
-        }
+        Class<?> config = Class.forName("io.ecrshare.config.FunctionConfig");
+        Object parsed = config.getMethod("fromEnvironment", java.util.Map.class).invoke(null, env);
+        String priming = handler.getClass().getName().endsWith(".TokenHandler") ? "io.ecrshare.tokenapi.TokenPriming"
+                : "io.ecrshare.wiring.SharingPriming";
+        Class.forName(priming).getMethod("prime", config, java.util.Map.class).invoke(null, parsed, env);
     }
 }
