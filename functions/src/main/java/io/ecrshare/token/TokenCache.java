@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tokens per caller, in memory, each used until half of its lifetime has passed (as
+ * Tokens per caller (or per role, see {@link CacheScope}), in memory, each used until half of its lifetime has passed (as
  * amazon-ecr-credential-helper does), so a caller always gets a token with at least half its life left and
  * steady-state requests make no STS or ECR call. Bounded: a flood of distinct callers evicts expired entries
  * first, then the least recently used.
@@ -20,23 +20,32 @@ public final class TokenCache {
 
     private final Clock clock;
     private final int maxEntries;
+    private final CacheScope scope;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
     private record Entry(List<IssuedToken> tokens, Instant refreshAt) {
     }
 
     public TokenCache(Clock clock, int maxEntries) {
+        this(clock, maxEntries, CacheScope.SESSION);
+    }
+
+    public TokenCache(Clock clock, int maxEntries, CacheScope scope) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be positive");
         }
         this.clock = clock;
         this.maxEntries = maxEntries;
+        this.scope = scope;
+    }
+
+    public CacheScope scope() {
+        return scope;
     }
 
     /** The key of one caller's tokens for one set of registries (order and format do not matter). */
-    public static String key(Caller caller, List<String> registryIds) {
-        return (caller.arn() != null ? caller.arn() : "account:" + caller.accountId()) + "|"
-                + String.join(",", registryIds.stream().sorted().toList());
+    public String key(Caller caller, List<String> registryIds) {
+        return scope.key(caller, registryIds);
     }
 
     /** Cached tokens still within the first half of their lifetime, else null. */

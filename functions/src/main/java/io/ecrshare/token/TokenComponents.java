@@ -46,7 +46,8 @@ public final class TokenComponents {
         ShareConfig config = ShareConfig.fromEnvironment(env);
         String roleArn = tokenRoleArn(env);
         TokenMinter minter = new StsEcrTokenMinter(clients.sts(), clients.ecr(), roleArn);
-        return new TokenService(config, minter, new TokenCache(clock, cacheEntries), clock, log, metrics);
+        CacheScope scope = CacheScope.parse(env.get(CacheScope.TOKEN_CACHE_SCOPE));
+        return new TokenService(config, minter, new TokenCache(clock, cacheEntries, scope), clock, log, metrics);
     }
 
     static String tokenRoleArn(Map<String, String> env) {

@@ -157,12 +157,22 @@ class TokenTemplateTest {
     }
 
     @Test
+    void everyCacheScopeTheTemplateAllowsIsOneTheFunctionAcceptsAndSessionIsTheDefault() {
+        Map<?, ?> parameter = (Map<?, ?>) template.section("Parameters").get("TokenCacheScope");
+        assertEquals("Session", parameter.get("Default"));
+        assertEquals(List.of(io.ecrshare.token.CacheScope.SESSION, io.ecrshare.token.CacheScope.ROLE),
+                ((List<?>) parameter.get("AllowedValues")).stream()
+                        .map(value -> io.ecrshare.token.CacheScope.parse(String.valueOf(value))).toList());
+    }
+
+    @Test
     void theFunctionRunsWithSnapStartOnItsLiveAliasBehindGetToken() {
         Map<String, Object> function = template.properties("TokenFunction");
         assertEquals("io.ecrshare.token.TokenHandler::handleRequest", function.get("Handler"));
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenMintingRole", "Arn")), at(function, "Environment", "Variables", "TOKEN_ROLE_ARN"));
+        assertEquals(Map.of("Ref", "TokenCacheScope"), at(function, "Environment", "Variables", "TOKEN_CACHE_SCOPE"));
         assertEquals("Api", at(function, "Events", "GetToken", "Type"));
         assertEquals(Map.of("RestApiId", Map.of("Ref", "TokenApi"), "Path", "/token", "Method", "GET"),
                 at(function, "Events", "GetToken", "Properties"));
