@@ -86,7 +86,7 @@ class EcrLoginScriptTest {
                     () -> assertTrue(request.signatureValid(), () -> request.rejectionReason().orElseThrow()),
                     () -> assertEquals("GET", request.method()),
                     () -> assertEquals("/prod/token", request.path()),
-                    () -> assertEquals("format=password&registryIds=" + REGISTRY, request.rawQuery()),
+                    () -> assertEquals("format=json&registryIds=" + REGISTRY, request.rawQuery()),
                     () -> assertEquals(null, request.header("x-amz-security-token")));
             assertDockerLoggedIn(REGISTRY_SERVER);
         }
@@ -156,17 +156,15 @@ class EcrLoginScriptTest {
                         "caller account 999999999999 is not a configured consumer", 11),
                 Arguments.of(404, "Not Found", "REGISTRY_NOT_SERVED",
                         "registry 123456789012 is not served by this endpoint",
-                        "registry 123456789012 is not served by this endpoint", 12),
-                Arguments.of(429, "Too Many Requests", "THROTTLED",
-                        "rate exceeded, retry later", "rate exceeded, retry later", 13),
-                Arguments.of(502, "Bad Gateway", "UPSTREAM_FAILURE",
-                        "ECR GetAuthorizationToken failed", "ECR GetAuthorizationToken failed", 14));
+                        "registry 123456789012 is not served by this endpoint", 12));
     }
 
+    /** 400, 403 and 404 are permanent: one request, at once, with the default --max-wait of 300 s. */
     @ParameterizedTest(name = "HTTP {0}")
     @MethodSource("endpointErrors")
-    void reportsTokenEndpointErrors(int status, String reason, String errorCode, String jsonMessage,
-                                    String printedMessage, int exitCode) throws Exception {
+    void reportsPermanentTokenEndpointErrorsAtOnceWithoutRetrying(int status, String reason, String errorCode,
+                                                                  String jsonMessage, String printedMessage,
+                                                                  int exitCode) throws Exception {
         try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
             endpoint.respondWith(status, """
                     {"error":"%s","message":"%s","requestId":"req-%d"}""".formatted(errorCode, jsonMessage, status));
@@ -178,6 +176,83 @@ class EcrLoginScriptTest {
             assertTrue(singleRequest(endpoint).signatureValid());
             assertTrue(sandbox.dockerArgv().isEmpty(), "docker must not be called");
         }
+    }
+
+    static Stream<Arguments> retryableErrors() {
+        return Stream.of(
+                Arguments.of(429, "Too Many Requests", "Throttled", "STS is throttling token requests; retry later", 13),
+                Arguments.of(502, "Bad Gateway", "UpstreamFailure", "ECR could not issue a token (X); retry later", 14),
+                Arguments.of(503, "Service Unavailable", "ServiceUnavailable", "try again", 15));
+    }
+
+    /** With --max-wait 0 a retryable error is reported after the one attempt, with its own exit code. */
+    @ParameterizedTest(name = "HTTP {0}")
+    @MethodSource("retryableErrors")
+    void reportsRetryableErrorsWhenMaxWaitIsOver(int status, String reason, String errorCode, String message,
+                                                 int exitCode) throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.respondWith(status, """
+                    {"error":"%s","message":"%s","requestId":"req-%d"}""".formatted(errorCode, message, status));
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint, "--max-wait", "0");
+
+            assertEquals(exitCode, run.exitCode(), run.stderr());
+            assertEquals("ecr-login: %d %s from token endpoint: %s (error %s, request id req-%d) (gave up after 0 s, 1 attempts)\n"
+                    .formatted(status, reason, message, errorCode, status), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid());
+        }
+    }
+
+    @Test
+    void retriesThrottlingServerErrorsAndHonoursRetryAfterThenLogsIn() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.queue(
+                    new FakeTokenEndpoint.Response(429, "application/json", "{\"message\":\"Too Many Requests\"}"),
+                    new FakeTokenEndpoint.Response(503, "application/json", "{\"message\":\"Service Unavailable\"}"),
+                    new FakeTokenEndpoint.Response(429, "application/json",
+                            "{\"error\":\"Throttled\",\"message\":\"ECR is throttling token requests; retry later\"}",
+                            Map.of("Retry-After", "1")));
+            ScriptSandbox.Run run = runScript("/bin/sh", fastBackoff(envCredentials()), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            List<String> lines = run.stderr().lines().toList();
+            assertEquals(3, lines.size(), run.stderr());
+            assertTrue(lines.get(0).matches("ecr-login: 429 Too Many Requests from token endpoint: Too Many Requests;"
+                    + " retry 1 in 0\\.[0-9] s"), lines.get(0));
+            assertTrue(lines.get(1).startsWith("ecr-login: 503 Service Unavailable from token endpoint"), lines.get(1));
+            assertTrue(lines.get(2).matches(".*; retry 3 in 1\\.[0-4] s"), "Retry-After: 1 plus jitter: " + lines.get(2));
+            assertEquals(4, endpoint.requests().size());
+            assertTrue(endpoint.requests().stream().allMatch(FakeTokenEndpoint.RecordedRequest::signatureValid));
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
+    void givesUpWithTheLastErrorAfterMaxWait() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.respondWith(429, "{\"message\":\"Too Many Requests\"}");
+            long started = System.nanoTime();
+            ScriptSandbox.Run run = runScript("/bin/sh", fastBackoff(envCredentials()), endpoint, "--max-wait", "2");
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertEquals(13, run.exitCode(), run.stderr());
+            String last = run.stderr().lines().reduce((a, b) -> b).orElseThrow();
+            assertTrue(last.matches("ecr-login: 429 Too Many Requests from token endpoint: Too Many Requests"
+                    + " \\(gave up after 2 s, \\d+ attempts\\)"), last);
+            assertTrue(endpoint.requests().size() >= 3, "retried: " + endpoint.requests().size());
+            assertTrue(seconds < 10, "stopped near --max-wait: " + seconds);
+        }
+    }
+
+    @Test
+    void retriesConnectionFailuresThenReportsTheEndpointUnreachable() throws Exception {
+        Map<String, String> env = fastBackoff(envCredentials());
+        ScriptSandbox.Run run = sandbox.run("/bin/sh", withClosedImds(env), List.of("--endpoint", closedPortUrl + "/prod",
+                "--registry", REGISTRY, "--region", REGION, "--max-wait", "1"));
+
+        assertEquals(7, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("; retry 1 in "), run.stderr());
+        assertTrue(run.stderr().lines().reduce((a, b) -> b).orElseThrow()
+                .matches("ecr-login: cannot reach token endpoint .*\\(gave up after 1 s, \\d+ attempts\\)"), run.stderr());
     }
 
     @Test
@@ -256,6 +331,19 @@ class EcrLoginScriptTest {
             assertEquals(0, run.exitCode(), run.stderr());
             assertDockerLoggedIn("https://registry.example.internal:5000");
         }
+    }
+
+    /** Short real backoffs (the documented tuning variables) so retry tests take a second, not minutes. */
+    private static Map<String, String> fastBackoff(Map<String, String> env) {
+        env.put("ECR_SHARE_BACKOFF_BASE_MS", "100");
+        env.put("ECR_SHARE_BACKOFF_CAP_MS", "400");
+        return env;
+    }
+
+    private Map<String, String> withClosedImds(Map<String, String> env) {
+        Map<String, String> environment = env("AWS_EC2_METADATA_SERVICE_ENDPOINT", closedPortUrl);
+        environment.putAll(env);
+        return environment;
     }
 
     private FakeTokenEndpoint tokenEndpoint(AwsCredentialsIdentity acceptedCredentials) throws IOException {
