@@ -41,15 +41,26 @@ class EcrLoginScriptTest {
     private static final String ROLE_SECRET_ACCESS_KEY = "roleSecret/Key+EXAMPLE0123456789abcdefghij";
     private static final String ROLE_SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE/session+token==";
     private static final String PASSWORD = "eyJwYXlsb2FkIjoiZmFrZS1lY3ItcGFzc3dvcmQiLCJ2ZXJzaW9uIjoiMiJ9";
+    private static final String PROFILE_ACCESS_KEY_ID = "AKIAPROFILEEXAMPLE01";
+    private static final String PROFILE_SECRET_ACCESS_KEY = "profileSecret/Key+EXAMPLE0123456789abcd";
+    private static final String CONTAINER_ACCESS_KEY_ID = "ASIACONTAINEREXAMPLE";
+    private static final String CONTAINER_SECRET_ACCESS_KEY = "containerSecret/Key+EXAMPLE0123456789ab";
+    private static final String CONTAINER_SESSION_TOKEN = "IQoJcontainer/session+token==";
+    private static final String CONTAINER_AUTHORIZATION = "eks-pod-identity-agent-token.EXAMPLE";
 
     /** None of these may ever reach the script's output or a curl command line. */
     private static final List<String> SECRETS = List.of(
-            SECRET_ACCESS_KEY, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN, PASSWORD, FakeImds.SESSION_TOKEN);
+            SECRET_ACCESS_KEY, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN, PASSWORD, FakeImds.SESSION_TOKEN,
+            PROFILE_SECRET_ACCESS_KEY, CONTAINER_SECRET_ACCESS_KEY, CONTAINER_SESSION_TOKEN, CONTAINER_AUTHORIZATION);
 
     private static final AwsCredentialsIdentity ENV_CREDENTIALS =
             AwsCredentialsIdentity.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
     private static final AwsCredentialsIdentity ROLE_CREDENTIALS =
             AwsSessionCredentialsIdentity.create(ROLE_ACCESS_KEY_ID, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN);
+    private static final AwsCredentialsIdentity PROFILE_CREDENTIALS =
+            AwsCredentialsIdentity.create(PROFILE_ACCESS_KEY_ID, PROFILE_SECRET_ACCESS_KEY);
+    private static final AwsCredentialsIdentity CONTAINER_CREDENTIALS = AwsSessionCredentialsIdentity.create(
+            CONTAINER_ACCESS_KEY_ID, CONTAINER_SECRET_ACCESS_KEY, CONTAINER_SESSION_TOKEN);
 
     @TempDir
     Path tempDir;
@@ -243,6 +254,250 @@ class EcrLoginScriptTest {
         }
     }
 
+    // ---- curl without --aws-sigv4: the script's own SigV4, checked by the SDK's signer
+
+    @Test
+    void signsItselfUnderDashWhenCurlIs768AndRejectsAwsSigv4() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/dash")), "/bin/dash is not installed");
+        sandbox.useOldCurl();
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/dash", envCredentials(), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            FakeTokenEndpoint.RecordedRequest request = singleRequest(endpoint);
+            assertTrue(request.signatureValid(), () -> request.rejectionReason().orElseThrow());
+            assertEquals("format=json&registryIds=" + REGISTRY, request.rawQuery());
+            assertFalse(sandbox.curlCommandLines().contains("--aws-sigv4"), sandbox.curlCommandLines());
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
+    void signsSessionCredentialsItselfWithOpensslWhenSha256sumIsMissing() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/dash")), "/bin/dash is not installed");
+        sandbox.useOldCurl().withoutTool("sha256sum");
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ROLE_CREDENTIALS);
+             FakeImds imds = new FakeImds(ROLE_ACCESS_KEY_ID, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN)) {
+            ScriptSandbox.Run run = runScript("/bin/dash",
+                    env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.baseUrl()), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            FakeTokenEndpoint.RecordedRequest request = singleRequest(endpoint);
+            assertTrue(request.signatureValid(), () -> request.rejectionReason().orElseThrow());
+            assertTrue(request.header("authorization").contains("x-amz-security-token"), request.header("authorization"));
+            assertTrue(sandbox.toolCommandLines().contains("openssl\ndgst\n-sha256\n"), "hashed with openssl");
+            assertFalse(sandbox.toolCommandLines().contains("sha256sum"));
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
+    void aSignatureMadeWithTheWrongSecretIsRejectedAlsoOnTheShellPath() throws Exception {
+        sandbox.useOldCurl();
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(AwsCredentialsIdentity.create(ACCESS_KEY_ID, "other-secret"))) {
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint);
+
+            assertEquals(11, run.exitCode(), run.stderr());
+            assertFalse(singleRequest(endpoint).signatureValid());
+        }
+    }
+
+    // ---- credential sources, in the SDKs' order
+
+    @Test
+    void usesStaticKeysOfTheProfileInTheSharedCredentialsFile() throws Exception {
+        Path credentials = tempDir.resolve("credentials");
+        Files.writeString(credentials, """
+                [default]
+                aws_access_key_id = AKIADEFAULTPROFILE01
+                aws_secret_access_key = not-this-one
+
+                [ci]
+                aws_access_key_id = %s
+                aws_secret_access_key = %s
+                """.formatted(PROFILE_ACCESS_KEY_ID, PROFILE_SECRET_ACCESS_KEY));
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(PROFILE_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh",
+                    env("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(), "AWS_PROFILE", "ci"), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid(), () -> singleRequest(endpoint).rejectionReason().orElseThrow());
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
+    void usesStaticKeysOfTheDefaultProfileInTheConfigFile() throws Exception {
+        Path home = sandbox.home();
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/config"), """
+                [default]
+                region = us-east-1
+                aws_access_key_id=%s
+                aws_secret_access_key=%s
+                """.formatted(PROFILE_ACCESS_KEY_ID, PROFILE_SECRET_ACCESS_KEY));
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(PROFILE_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", Map.of(), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid());
+        }
+    }
+
+    @Test
+    void environmentCredentialsComeBeforeTheProfile() throws Exception {
+        Path credentials = tempDir.resolve("credentials");
+        Files.writeString(credentials, "[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other\n");
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            Map<String, String> env = envCredentials();
+            env.put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
+            ScriptSandbox.Run run = runScript("/bin/sh", env, endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid());
+        }
+    }
+
+    static Stream<Arguments> unusableProfiles() {
+        return Stream.of(
+                Arguments.of("[profile app]\nrole_arn = arn:aws:iam::111111111111:role/app\nsource_profile = base\n", "role_arn"),
+                Arguments.of("[profile app]\ncredential_process = /usr/local/bin/get-creds\n", "credential_process"),
+                Arguments.of("[profile app]\nsso_session = corp\nsso_account_id = 111111111111\n", "sso_session"),
+                Arguments.of("[profile app]\nweb_identity_token_file = /var/run/token\nrole_arn = x\n", "role_arn"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("unusableProfiles")
+    void aProfileThatNeedsAnAwsCallIsAClearError(String config, String kind) throws Exception {
+        Path configFile = tempDir.resolve("config");
+        Files.writeString(configFile, config);
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh",
+                    env("AWS_CONFIG_FILE", configFile.toString(), "AWS_PROFILE", "app"), endpoint);
+
+            assertEquals(6, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().startsWith("ecr-login: profile app uses " + kind
+                    + ", which ecr-login.sh cannot use (it reads static keys only);"), run.stderr());
+            assertTrue(run.stderr().contains("aws configure export-credentials --profile app"), run.stderr());
+            assertTrue(endpoint.requests().isEmpty());
+        }
+    }
+
+    @Test
+    void aMissingNamedProfileIsAClearError() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", env("AWS_PROFILE", "nope"), endpoint);
+
+            assertEquals(6, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().startsWith("ecr-login: AWS_PROFILE=nope, but neither "), run.stderr());
+        }
+    }
+
+    @Test
+    void usesContainerCredentialsWithTheAuthorizationTokenFromItsFile() throws Exception {
+        Path tokenFile = tempDir.resolve("eks-pod-identity-token");
+        Files.writeString(tokenFile, CONTAINER_AUTHORIZATION);
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(CONTAINER_CREDENTIALS);
+             FakeContainerCredentials container = new FakeContainerCredentials(CONTAINER_ACCESS_KEY_ID,
+                     CONTAINER_SECRET_ACCESS_KEY, CONTAINER_SESSION_TOKEN, CONTAINER_AUTHORIZATION);
+             FakeImds imds = new FakeImds(ROLE_ACCESS_KEY_ID, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", env(
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI", container.fullUri(),
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile.toString(),
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN", "ignored-when-the-file-is-set",
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.baseUrl()), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals(List.of(CONTAINER_AUTHORIZATION), container.receivedAuthorizations());
+            FakeTokenEndpoint.RecordedRequest request = singleRequest(endpoint);
+            assertTrue(request.signatureValid(), () -> request.rejectionReason().orElseThrow());
+            assertEquals(CONTAINER_SESSION_TOKEN, request.header("x-amz-security-token"));
+            assertTrue(imds.requests().isEmpty(), "container credentials come before IMDS");
+        }
+    }
+
+    @Test
+    void usesContainerCredentialsWithTheAuthorizationTokenFromTheEnvironment() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(CONTAINER_CREDENTIALS);
+             FakeContainerCredentials container = new FakeContainerCredentials(CONTAINER_ACCESS_KEY_ID,
+                     CONTAINER_SECRET_ACCESS_KEY, CONTAINER_SESSION_TOKEN, CONTAINER_AUTHORIZATION)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", env(
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI", container.fullUri(),
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_AUTHORIZATION), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid());
+        }
+    }
+
+    @Test
+    void theRelativeUriGoesToTheEcsAgentAddress() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh",
+                    env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc"), endpoint, "--max-wait", "0");
+
+            assertEquals(6, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().startsWith(
+                    "ecr-login: no container credentials from http://169.254.170.2/v2/credentials/abc"), run.stderr());
+            assertTrue(sandbox.curlCommandLines().contains("http://169.254.170.2/v2/credentials/abc"));
+        }
+    }
+
+    @Test
+    void aFullUriToAnotherHostOverPlainHttpIsRefusedAsTheSdksDo() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh",
+                    env("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds"), endpoint);
+
+            assertEquals(6, run.exitCode(), run.stderr());
+            assertTrue(run.stderr().contains("must be https:// or a loopback or ECS/EKS agent address"), run.stderr());
+        }
+    }
+
+    @Test
+    void waitsForAnInstanceRoleThatIsNotReadyYet() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ROLE_CREDENTIALS);
+             FakeImds imds = new FakeImds(ROLE_ACCESS_KEY_ID, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN).notReadyFor(2)) {
+            ScriptSandbox.Run run = runScript("/bin/sh",
+                    fastBackoff(env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.baseUrl())), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals(2, run.stderr().lines().filter(l -> l.startsWith(
+                    "ecr-login: no instance role attached yet (IMDS " + imds.baseUrl() + "); retry ")).count(), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid());
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    // ---- output modes
+
+    @Test
+    void printExpiryPrintsWhenThePasswordExpiresAfterLoggingIn() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            endpoint.queue(FakeTokenEndpoint.tokenResponse(PASSWORD, java.time.Instant.parse("2026-12-01T18:30:00Z")));
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint, "--print-expiry");
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals("2026-12-01T18:30:00Z\n", run.stdout());
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
+    void printJsonPrintsTheEndpointsAnswerWithoutDocker() throws Exception {
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            Map<String, String> env = envCredentials();
+            env.put("PATH", sandbox.path().replaceFirst("^[^:]*:", ""));
+            ScriptSandbox.Run run = sandbox.run("/bin/sh", withClosedImds(env), List.of("--endpoint",
+                    endpoint.endpointUrl(), "--registry", REGISTRY, "--region", REGION, "--print-json"));
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(run.stdout().startsWith("{\"authorizationData\":[{"), run.stdout());
+            assertTrue(run.stdout().contains("\"password\":\"" + PASSWORD + "\""), run.stdout());
+            assertTrue(sandbox.dockerArgv().isEmpty());
+        }
+    }
+
     @Test
     void retriesConnectionFailuresThenReportsTheEndpointUnreachable() throws Exception {
         Map<String, String> env = fastBackoff(envCredentials());
@@ -373,7 +628,9 @@ class EcrLoginScriptTest {
         ScriptSandbox.Run run = sandbox.run(shell, environment, args);
 
         String curlCommandLines = sandbox.curlCommandLines();
+        String toolCommandLines = sandbox.toolCommandLines();
         for (String secret : SECRETS) {
+            assertFalse(toolCommandLines.contains(secret), "secret on a command line: " + toolCommandLines);
             assertFalse(run.stdout().contains(secret), "secret leaked to stdout: " + run.stdout());
             assertFalse(run.stderr().contains(secret), "secret leaked to stderr: " + run.stderr());
             assertFalse(curlCommandLines.contains(secret), "secret on a curl command line: " + curlCommandLines);

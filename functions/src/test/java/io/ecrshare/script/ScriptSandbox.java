@@ -74,7 +74,8 @@ final class ScriptSandbox {
         for (String tool : POSIX_TOOLS) {
             Optional<Path> host = findHostExecutable(tool);
             if (host.isPresent()) {
-                writeExecutable(toolsDir.resolve(tool), "#!/bin/sh\nexec '%s' \"$@\"\n".formatted(host.get()));
+                writeExecutable(toolsDir.resolve(tool), "#!/bin/sh\nprintf '%%s\\n' %s \"$@\" >> '%s/tools-argv'\nexec '%s' \"$@\"\n"
+                        .formatted(tool, records, host.get()));
             }
         }
         writeExecutable(toolsDir.resolve("date"), """
@@ -179,6 +180,12 @@ final class ScriptSandbox {
     /** Every argument of every curl invocation, as ps would have shown it. */
     String curlCommandLines() throws IOException {
         Path argv = records.resolve("curl-argv");
+        return Files.exists(argv) ? Files.readString(argv) : "";
+    }
+
+    /** Every argument of every other tool the scripts ran (sed, awk, od, sha256sum, openssl, ...). */
+    String toolCommandLines() throws IOException {
+        Path argv = records.resolve("tools-argv");
         return Files.exists(argv) ? Files.readString(argv) : "";
     }
 
