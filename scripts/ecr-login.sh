@@ -63,8 +63,8 @@ readonly EMPTY_PAYLOAD_SHA256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4
 # 1,000 hosts booting together log in with under 4 requests each on average (docs/benchmarks.md).
 # ECR_SHARE_BACKOFF_BASE_MS / ECR_SHARE_BACKOFF_CAP_MS tune it (e.g. a larger cap for a fleet far
 # bigger than the endpoint's rate; the tests use short ones).
-readonly BACKOFF_BASE_MS=${ECR_SHARE_BACKOFF_BASE_MS:-2000}
-readonly BACKOFF_CAP_MS=${ECR_SHARE_BACKOFF_CAP_MS:-20000}
+readonly BACKOFF_BASE_MS="${ECR_SHARE_BACKOFF_BASE_MS:-2000}"
+readonly BACKOFF_CAP_MS="${ECR_SHARE_BACKOFF_CAP_MS:-20000}"
 readonly DEFAULT_MAX_WAIT=300
 
 usage() {
