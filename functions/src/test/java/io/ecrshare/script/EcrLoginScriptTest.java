@@ -471,6 +471,33 @@ class EcrLoginScriptTest {
 
     // ---- output modes
 
+    /**
+     * The recipe written for `aws ecr get-authorization-token`, with that call swapped for
+     * ecr-login.sh --print-json, reads the password the real handler minted.
+     */
+    @Test
+    void theClassicJqRecipeReadsThePasswordFromTheRealHandlersAnswer() throws Exception {
+        Assumptions.assumeTrue(ScriptSandbox.findHostExecutable("jq").isPresent(), "jq is not installed");
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS);
+             RealTokenBackend backend = new RealTokenBackend(java.time.Clock.systemUTC(), "111111111111",
+                     "arn:aws:sts::111111111111:assumed-role/ci-builder/ci-runner-7")) {
+            endpoint.answerWith(backend);
+            String login = "'" + sandbox.script("ecr-login.sh") + "' --print-json --endpoint " + endpoint.endpointUrl()
+                    + " --registry " + REGISTRY + " --region " + REGION;
+            ScriptSandbox.Run run = sandbox.exec(List.of("/bin/sh", "-c", "set -e; json=$(" + login + "); "
+                    + "printf '%s' \"$json\" | jq -r '.authorizationData[0].authorizationToken' | base64 -d"
+                    + " | awk -F: '{print $2}'; "
+                    + "printf '%s' \"$json\" | jq -r '.authorizationData[0].proxyEndpoint'"),
+                    withClosedImds(envCredentials()), "");
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            List<String> minted = backend.upstream().passwords();
+            assertEquals(1, minted.size());
+            assertEquals(minted.get(0) + "\nhttps://123456789012.dkr.ecr.us-east-1.amazonaws.com\n", run.stdout());
+            assertTrue(singleRequest(endpoint).signatureValid());
+        }
+    }
+
     @Test
     void printExpiryPrintsWhenThePasswordExpiresAfterLoggingIn() throws Exception {
         try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
