@@ -38,55 +38,36 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * a containers registries.conf entry sends that prefix to 127.0.0.1:PORT (as a site would point it
  * at a pull-through proxy), containers/image then asks for credentials of 127.0.0.1:PORT, and the
  * helper's documented {@code registry-alias} line says that host stands for registry 123456789012 in
- * us-east-1. Used by {@link RegistryPullTest} and by scripts/demo.sh (main).
+ * us-east-1. Used by {@link RegistryPullTest} and by scripts/demo.sh (LocalDemo's last step).
  */
 public final class RegistryPull {
 
     static final String ACCOUNT = "123456789012";
     static final String REGION = "us-east-1";
-    static final String ECR_HOST = ACCOUNT + ".dkr.ecr." + REGION + ".amazonaws.com";
-    static final String IMAGE = "team/app:1.0";
+    public static final String ECR_HOST = ACCOUNT + ".dkr.ecr." + REGION + ".amazonaws.com";
+    public static final String IMAGE = "team/app:1.0";
     static final List<String> TOOLS = List.of("docker-registry", "skopeo", "htpasswd", "tar", "curl");
 
     private static final String ACCESS_KEY_ID = "AKIACONSUMERHOST0001";
     private static final String SECRET_ACCESS_KEY = "consumerHostSecret/EXAMPLE+0123456789abcd";
 
     /** What the pull proved. */
-    record Result(String password, int endpointRequests, boolean signaturesValid, String pulledLayerDigest,
+    public record Result(String password, int endpointRequests, boolean signaturesValid, String pulledLayerDigest,
                   String pushedLayerDigest, String unauthenticatedPullError, String helperCacheFile) {}
 
     private final Path work;
     private final PrintStream out;
 
-    RegistryPull(Path work, PrintStream out) {
+    public RegistryPull(Path work, PrintStream out) {
         this.work = work;
         this.out = out;
     }
 
-    static List<String> missingTools() {
+    public static List<String> missingTools() {
         return TOOLS.stream().filter(tool -> ScriptSandbox.findHostExecutable(tool).isEmpty()).toList();
     }
 
-    public static void main(String[] args) throws Exception {
-        List<String> missing = missingTools();
-        if (!missing.isEmpty()) {
-            System.out.println("[FAIL] real pull: missing " + missing + " (apt-get install docker-registry skopeo apache2-utils)");
-            System.exit(1);
-        }
-        Path work = Files.createTempDirectory("ecr-share-pull");
-        try {
-            Result result = new RegistryPull(work, System.out).run();
-            boolean ok = result.signaturesValid() && result.pulledLayerDigest().equals(result.pushedLayerDigest());
-            System.out.println(ok ? "[ok] skopeo pulled " + ECR_HOST + "/" + IMAGE + " through docker-credential-ecr-share"
-                    + " (layer " + result.pulledLayerDigest() + ", " + result.endpointRequests() + " token request)"
-                    : "[FAIL] real pull: " + result);
-            System.exit(ok ? 0 : 1);
-        } finally {
-            deleteTree(work);
-        }
-    }
-
-    Result run() throws Exception {
+    public Result run() throws Exception {
         Path scripts = new ScriptSandbox(Files.createDirectories(work.resolve("sandbox"))).script("ecr-login.sh").getParent();
         String password = "ecr-share-e2e-" + UUID.randomUUID();
         try (RealTokenBackend backend = new RealTokenBackend(Clock.systemUTC(), "111111111111",
@@ -251,7 +232,7 @@ public final class RegistryPull {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
