@@ -58,8 +58,15 @@ final class FleetBoot {
     }
 
     static Boot boot(Path work, int hosts, double rate, int burst) throws Exception {
-        ScriptSandbox sandbox = new ScriptSandbox(Files.createDirectories(work.resolve("sandbox-" + hosts)));
-        Path script = sandbox.script("ecr-login.sh");
+        return boot(work, hosts, rate, burst, null);
+    }
+
+    /** @param script the ecr-login.sh to run (null: this checkout's), e.g. an older version for a before figure */
+    static Boot boot(Path work, int hosts, double rate, int burst, Path script) throws Exception {
+        ScriptSandbox sandbox = new ScriptSandbox(Files.createTempDirectory(work, "sandbox-" + hosts + "-"));
+        if (script == null) {
+            script = sandbox.script("ecr-login.sh");
+        }
         String closedPort = closedPortUrl();
         // Each host has its own instance-role keys, so the endpoint can count requests per host.
         try (FakeTokenEndpoint endpoint = new FakeTokenEndpoint(new SigV4Verifier(accessKey ->
@@ -72,8 +79,8 @@ final class FleetBoot {
             // host's first token request waits at a gate until every host is ready; the gate then opens and
             // each host fires within the second (the gate is polled once a second), as a fleet of separate
             // machines booting together would. Host tools come straight from PATH, without wrappers.
-            Path gate = Files.createDirectories(work.resolve("gate-" + hosts));
-            Path gateBin = Files.createDirectories(work.resolve("gate-bin-" + hosts));
+            Path gate = Files.createTempDirectory(work, "gate-" + hosts + "-");
+            Path gateBin = Files.createTempDirectory(work, "gate-bin-" + hosts + "-");
             Path curl = gateBin.resolve("curl");
             Files.writeString(curl, """
                     #!/bin/sh
