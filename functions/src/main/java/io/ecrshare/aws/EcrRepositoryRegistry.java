@@ -1,11 +1,12 @@
 package io.ecrshare.aws;
 
 import io.ecrshare.registry.PolicyRejectedException;
-import io.ecrshare.registry.RepositoryNotFoundException;
 import io.ecrshare.registry.RepositoryRef;
 import io.ecrshare.registry.RepositoryRegistry;
+import io.ecrshare.registry.UnknownRepositoryException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException;
 import software.amazon.awssdk.services.ecr.model.RepositoryPolicyNotFoundException;
 import software.amazon.awssdk.services.ecr.model.Tag;
 
@@ -36,8 +37,8 @@ public final class EcrRepositoryRegistry implements RepositoryRegistry {
                 tags.put(tag.key(), tag.value());
             }
             return tags;
-        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
-            throw new RepositoryNotFoundException(repository.name());
+        } catch (RepositoryNotFoundException e) {
+            throw new UnknownRepositoryException(repository.name());
         }
     }
 
@@ -48,8 +49,8 @@ public final class EcrRepositoryRegistry implements RepositoryRegistry {
                     .repositoryName(repository.name())).policyText());
         } catch (RepositoryPolicyNotFoundException e) {
             return Optional.empty();
-        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
-            throw new RepositoryNotFoundException(repository.name());
+        } catch (RepositoryNotFoundException e) {
+            throw new UnknownRepositoryException(repository.name());
         }
     }
 
@@ -60,8 +61,8 @@ public final class EcrRepositoryRegistry implements RepositoryRegistry {
                     .policyText(policyText));
         } catch (InvalidParameterException e) {
             throw new PolicyRejectedException(repository.name(), e.awsErrorDetails().errorMessage());
-        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
-            throw new RepositoryNotFoundException(repository.name());
+        } catch (RepositoryNotFoundException e) {
+            throw new UnknownRepositoryException(repository.name());
         }
     }
 
@@ -71,8 +72,8 @@ public final class EcrRepositoryRegistry implements RepositoryRegistry {
             ecr.deleteRepositoryPolicy(r -> r.registryId(repository.registryId()).repositoryName(repository.name()));
         } catch (RepositoryPolicyNotFoundException e) {
             // Already gone: the outcome we wanted.
-        } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException e) {
-            throw new RepositoryNotFoundException(repository.name());
+        } catch (RepositoryNotFoundException e) {
+            throw new UnknownRepositoryException(repository.name());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.ecrshare.aws;
 
-import io.ecrshare.token.TokenMinter;
+import io.ecrshare.minting.TokenMinter;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;

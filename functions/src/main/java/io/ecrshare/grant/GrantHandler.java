@@ -2,7 +2,7 @@ package io.ecrshare.grant;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.ecrshare.event.DecisionOutput;
+import io.ecrshare.share.DecisionOutput;
 import io.ecrshare.share.EventProcessor;
 import io.ecrshare.wiring.SharingComponents;
 

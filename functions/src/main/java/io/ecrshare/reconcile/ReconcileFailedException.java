@@ -1,5 +1,7 @@
 package io.ecrshare.reconcile;
 
+import io.ecrshare.share.ReconcileReport;
+
 /** Thrown after a full sweep when some repositories failed, so the invocation fails and alarms fire. */
 public final class ReconcileFailedException extends RuntimeException {
     public ReconcileFailedException(ReconcileReport report) {

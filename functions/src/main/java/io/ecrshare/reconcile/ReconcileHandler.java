@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.observability.JsonLog;
+import io.ecrshare.share.ReconcileReport;
+import io.ecrshare.share.Reconciler;
 import io.ecrshare.wiring.SharingComponents;
 
 import java.io.IOException;

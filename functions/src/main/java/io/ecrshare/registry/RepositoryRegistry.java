@@ -7,16 +7,16 @@ import java.util.function.Consumer;
 /** The port to the container registry: the few reads and writes the sharing decisions need. */
 public interface RepositoryRegistry {
 
-    /** @throws RepositoryNotFoundException when the repository is gone */
+    /** @throws UnknownRepositoryException when the repository is gone */
     Map<String, String> tags(RepositoryRef repository);
 
-    /** The stored policy text, or empty when the repository has none. @throws RepositoryNotFoundException */
+    /** The stored policy text, or empty when the repository has none. @throws UnknownRepositoryException */
     Optional<String> policy(RepositoryRef repository);
 
-    /** @throws PolicyRejectedException when ECR refuses the policy; @throws RepositoryNotFoundException */
+    /** @throws PolicyRejectedException when ECR refuses the policy; @throws UnknownRepositoryException */
     void setPolicy(RepositoryRef repository, String policyText);
 
-    /** Deletes the policy; a policy that is already gone counts as deleted. @throws RepositoryNotFoundException */
+    /** Deletes the policy; a policy that is already gone counts as deleted. @throws UnknownRepositoryException */
     void deletePolicy(RepositoryRef repository);
 
     /** Every repository of the registry, page by page. */

@@ -1,9 +1,9 @@
 package io.ecrshare.share;
 
 import io.ecrshare.registry.PolicyRejectedException;
-import io.ecrshare.registry.RepositoryNotFoundException;
 import io.ecrshare.registry.RepositoryRef;
 import io.ecrshare.registry.RepositoryRegistry;
+import io.ecrshare.registry.UnknownRepositoryException;
 
 import java.time.Duration;
 import java.util.Map;
@@ -38,16 +38,16 @@ public final class RepositoryConverger {
     }
 
     /** Decides and, unless {@code dryRun}, applies. A repository deleted meanwhile is skipped, not failed. */
-    public Decision converge(RepositoryRef repository, boolean dryRun) {
+    public Decision converge(RepositoryRef repository, boolean dryRun, Trigger trigger) {
         try {
             Map<String, String> tags = registry.tags(repository);
             Optional<String> policy = registry.policy(repository);
-            Decision decision = decider.decide(repository.name(), tags, policy);
+            Decision decision = decider.decide(repository.name(), tags, policy, trigger);
             if (!dryRun) {
                 apply(repository, decision);
             }
             return decision;
-        } catch (RepositoryNotFoundException e) {
+        } catch (UnknownRepositoryException e) {
             return Decision.skipped(repository.name(), "repository no longer exists");
         }
     }

@@ -3,6 +3,7 @@ package io.ecrshare.token;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.minting.IssuedToken;
 
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
@@ -43,7 +44,7 @@ public record ApiResponse(int status, Map<String, String> headers, String body) 
         return new ApiResponse(200, headers("text/plain; charset=utf-8"), token.password());
     }
 
-    static ApiResponse error(TokenError error, String requestId) {
+    public static ApiResponse error(TokenRefusedException error, String requestId) {
         ObjectNode body = JSON.createObjectNode()
                 .put("error", error.code())
                 .put("message", error.getMessage())

@@ -32,13 +32,13 @@ public final class CallerAuthorizer {
         this.consumers = consumers;
     }
 
-    /** @throws TokenError 403 unless the caller is a configured consumer */
+    /** @throws TokenRefusedException 403 unless the caller is a configured consumer */
     public void authorize(Caller caller) {
         if (caller == null || caller.isAnonymous()) {
-            throw new TokenError(403, "AccessDenied", "the request carries no caller identity (IAM authorization is required)");
+            throw new TokenRefusedException(403, "AccessDenied", "the request carries no caller identity (IAM authorization is required)");
         }
         if (!isConsumer(caller)) {
-            throw new TokenError(403, "AccessDenied", "caller " + describe(caller) + " is not a configured consumer");
+            throw new TokenRefusedException(403, "AccessDenied", "caller " + describe(caller) + " is not a configured consumer");
         }
     }
 

@@ -29,7 +29,7 @@ public final class SessionNames {
         return fit(name.toString());
     }
 
-    /** One session per role, for {@link CacheScope#ROLE}: {@code ACCOUNT.ROLE}. */
+    /** One session per role, for {@code TokenCacheScope.ROLE}: {@code ACCOUNT.ROLE}. */
     public static String forRole(Caller caller) {
         String account = caller.principalAccountId() == null ? "unknown" : caller.principalAccountId();
         return fit(account + "." + caller.principalName());

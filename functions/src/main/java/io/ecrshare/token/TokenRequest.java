@@ -1,18 +1,18 @@
 package io.ecrshare.token;
 
+import io.ecrshare.config.AwsIds;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** A validated {@code GET /token} query: the registries asked for (deduplicated, in order) and the format. */
 public record TokenRequest(List<String> registryIds, Format format) {
 
     /** ECR's GetAuthorizationToken takes at most 10 registry IDs; so do we. */
     static final int MAX_REGISTRY_IDS = 10;
-    private static final Pattern REGISTRY_ID = Pattern.compile("\\d{12}");
     private static final Set<String> PARAMETERS = Set.of("registryIds", "format");
 
     public enum Format {
@@ -27,12 +27,12 @@ public record TokenRequest(List<String> registryIds, Format format) {
      * Validates the query string (every value of every parameter, as API Gateway's multi-value map gives
      * them). Without registryIds the request is for {@code defaultRegistry}, this deployment's own.
      *
-     * @throws TokenError 400 naming the first problem
+     * @throws TokenRefusedException 400 naming the first problem
      */
     public static TokenRequest parse(Map<String, List<String>> query, String defaultRegistry) {
         for (String name : query.keySet()) {
             if (!PARAMETERS.contains(name)) {
-                throw TokenError.badRequest("UnknownParameter",
+                throw TokenRefusedException.badRequest("UnknownParameter",
                         "unknown query parameter '" + printable(name) + "'; allowed: registryIds, format");
             }
         }
@@ -40,7 +40,7 @@ public record TokenRequest(List<String> registryIds, Format format) {
         String rawIds = single(query, "registryIds");
         List<String> ids = rawIds == null ? List.of(defaultRegistry) : parseIds(rawIds);
         if (format == Format.PASSWORD && ids.size() > 1) {
-            throw TokenError.badRequest("InvalidFormat",
+            throw TokenRefusedException.badRequest("InvalidFormat",
                     "format=password returns one password, so it needs exactly one registry ID; got " + ids.size());
         }
         return new TokenRequest(ids, format);
@@ -53,22 +53,22 @@ public record TokenRequest(List<String> registryIds, Format format) {
         if (raw.equals("password")) {
             return Format.PASSWORD;
         }
-        throw TokenError.badRequest("InvalidFormat", "format must be json or password, got '" + printable(raw) + "'");
+        throw TokenRefusedException.badRequest("InvalidFormat", "format must be json or password, got '" + printable(raw) + "'");
     }
 
     private static List<String> parseIds(String raw) {
         if (raw.isEmpty()) {
-            throw TokenError.badRequest("InvalidRegistryId", "registryIds is empty; give 1 to 10 comma-separated 12-digit IDs");
+            throw TokenRefusedException.badRequest("InvalidRegistryId", "registryIds is empty; give 1 to 10 comma-separated 12-digit IDs");
         }
         String[] parts = raw.split(",", -1);
         if (parts.length > MAX_REGISTRY_IDS) {
-            throw TokenError.badRequest("TooManyRegistryIds",
+            throw TokenRefusedException.badRequest("TooManyRegistryIds",
                     "at most " + MAX_REGISTRY_IDS + " registry IDs per request, got " + parts.length);
         }
         Set<String> ids = new LinkedHashSet<>();
         for (String part : parts) {
-            if (!REGISTRY_ID.matcher(part).matches()) {
-                throw TokenError.badRequest("InvalidRegistryId",
+            if (!AwsIds.isAccountId(part)) {
+                throw TokenRefusedException.badRequest("InvalidRegistryId",
                         "registry ID '" + printable(part) + "' is not a 12-digit AWS account ID");
             }
             ids.add(part);
@@ -83,7 +83,7 @@ public record TokenRequest(List<String> registryIds, Format format) {
             return null;
         }
         if (values.size() > 1) {
-            throw TokenError.badRequest("UnknownParameter",
+            throw TokenRefusedException.badRequest("UnknownParameter",
                     "query parameter '" + name + "' is given " + values.size() + " times; give it once (registryIds comma-separated)");
         }
         return values.get(0) == null ? "" : values.get(0);

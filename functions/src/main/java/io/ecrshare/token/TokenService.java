@@ -2,6 +2,8 @@ package io.ecrshare.token;
 
 import io.ecrshare.config.ConfigException;
 import io.ecrshare.config.ShareConfig;
+import io.ecrshare.minting.IssuedToken;
+import io.ecrshare.minting.TokenMinter;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
 
@@ -51,23 +53,23 @@ public final class TokenService {
             TokenRequest request = TokenRequest.parse(query, registryId);
             for (String id : request.registryIds()) {
                 if (!id.equals(registryId)) {
-                    throw new TokenError(404, "RegistryNotFound",
+                    throw new TokenRefusedException(404, "RegistryNotFound",
                             "registry " + id + " is not served by this endpoint (it serves " + registryId + ")");
                 }
             }
             return issue(request, caller, requestId);
-        } catch (TokenError e) {
+        } catch (TokenRefusedException e) {
             return refuse(e, caller, requestId, Map.of());
         } catch (TokenMinter.UpstreamFailure e) {
-            TokenError error = e.throttled()
-                    ? new TokenError(429, "Throttled", e.service() + " is throttling token requests; retry later", RETRY_AFTER_SECONDS)
-                    : new TokenError(502, "UpstreamFailure", e.service() + " could not issue a token (" + e.errorCode() + "); retry later");
+            TokenRefusedException error = e.throttled()
+                    ? new TokenRefusedException(429, "Throttled", e.service() + " is throttling token requests; retry later", RETRY_AFTER_SECONDS)
+                    : new TokenRefusedException(502, "UpstreamFailure", e.service() + " could not issue a token (" + e.errorCode() + "); retry later");
             metrics.count(e.throttled() ? "TokenUpstreamThrottled" : "TokenUpstreamFailed", 1);
             return refuse(error, caller, requestId, Map.of("upstream", e.service(), "upstreamError", e.errorCode(),
                     "upstreamMessage", String.valueOf(e.getMessage())));
         } catch (RuntimeException e) {
             // A bug of ours: the caller gets a request ID to report, the log gets the exception type.
-            return refuse(new TokenError(500, "InternalError", "the token endpoint failed; report the request ID"),
+            return refuse(new TokenRefusedException(500, "InternalError", "the token endpoint failed; report the request ID"),
                     caller, requestId, Map.of("exception", e.getClass().getName()));
         } finally {
             metrics.flush();
@@ -80,7 +82,7 @@ public final class TokenService {
         boolean hit = tokens != null;
         String sessionName = null;
         if (!hit) {
-            sessionName = cache.scope().sessionName(caller);
+            sessionName = cache.sharedByRole(caller) ? SessionNames.forRole(caller) : SessionNames.forCaller(caller);
             Instant issuedAt = clock.instant();
             TokenMinter.MintedToken minted = minter.mint(sessionName);
             tokens = new ArrayList<>();
@@ -104,7 +106,7 @@ public final class TokenService {
         return request.format() == TokenRequest.Format.PASSWORD ? ApiResponse.password(tokens.get(0)) : ApiResponse.tokens(tokens);
     }
 
-    private ApiResponse refuse(TokenError error, Caller caller, String requestId, Map<String, String> extra) {
+    private ApiResponse refuse(TokenRefusedException error, Caller caller, String requestId, Map<String, String> extra) {
         metrics.count("TokenRefused" + error.status(), 1);
         Map<String, Object> fields = callerFields(caller, requestId);
         fields.put("status", error.status());

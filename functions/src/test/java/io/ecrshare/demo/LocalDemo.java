@@ -1,14 +1,14 @@
 package io.ecrshare.demo;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.ecrshare.aws.AwsClients;
 import io.ecrshare.enforce.EnforceHandler;
 import io.ecrshare.grant.GrantHandler;
 import io.ecrshare.reconcile.ReconcileHandler;
 import io.ecrshare.script.RegistryPull;
-import io.ecrshare.token.TokenHandler;
+import io.ecrshare.tokenapi.TokenHandler;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.RepositoryPolicyNotFoundException;
 import software.amazon.awssdk.services.ecr.model.Tag;

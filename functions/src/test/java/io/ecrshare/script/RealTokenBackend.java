@@ -7,8 +7,9 @@ import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.token.FakeStsEcr;
 import io.ecrshare.token.TokenCache;
-import io.ecrshare.token.TokenComponents;
-import io.ecrshare.token.TokenHandler;
+import io.ecrshare.config.FunctionConfig;
+import io.ecrshare.tokenapi.TokenHandler;
+import io.ecrshare.wiring.TokenComponents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,9 +49,9 @@ final class RealTokenBackend implements Function<FakeTokenEndpoint.RecordedReque
         Map<String, String> env = new HashMap<>();
         env.put("CONSUMER_ACCOUNT_IDS", callerAccount);
         env.put("OWNER_ACCOUNT_ID", OWNER);
-        env.put(TokenComponents.TOKEN_ROLE_ARN, "arn:aws:iam::" + OWNER + ":role/ecr-share-TokenMintingRole-ABCDEF123456");
+        env.put(FunctionConfig.TOKEN_ROLE_ARN, "arn:aws:iam::" + OWNER + ":role/ecr-share-TokenMintingRole-ABCDEF123456");
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-        handler = new TokenHandler(TokenComponents.create(env, upstream.clients(2), clock,
+        handler = new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(env), upstream.clients(2), clock,
                 new JsonLog(nowhere, clock, "token"), new EmbeddedMetrics(nowhere, clock, "token"),
                 TokenCache.DEFAULT_MAX_ENTRIES));
     }

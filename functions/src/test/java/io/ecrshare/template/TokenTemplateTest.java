@@ -2,6 +2,8 @@ package io.ecrshare.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrshare.config.FunctionConfig;
+import io.ecrshare.config.TokenCacheScope;
 import io.ecrshare.testsupport.CloudFormationTemplate;
 import io.ecrshare.testsupport.ProjectFiles;
 import org.junit.jupiter.api.Test;
@@ -160,15 +162,16 @@ class TokenTemplateTest {
     void everyCacheScopeTheTemplateAllowsIsOneTheFunctionAcceptsAndSessionIsTheDefault() {
         Map<?, ?> parameter = (Map<?, ?>) template.section("Parameters").get("TokenCacheScope");
         assertEquals("Session", parameter.get("Default"));
-        assertEquals(List.of(io.ecrshare.token.CacheScope.SESSION, io.ecrshare.token.CacheScope.ROLE),
+        assertEquals(List.of(TokenCacheScope.SESSION, TokenCacheScope.ROLE),
                 ((List<?>) parameter.get("AllowedValues")).stream()
-                        .map(value -> io.ecrshare.token.CacheScope.parse(String.valueOf(value))).toList());
+                        .map(value -> FunctionConfig.fromEnvironment(Map.of("CONSUMER_ACCOUNT_IDS", "111111111111",
+                                FunctionConfig.TOKEN_CACHE_SCOPE, String.valueOf(value))).tokenCacheScope()).toList());
     }
 
     @Test
     void theFunctionRunsWithSnapStartOnItsLiveAliasBehindGetToken() {
         Map<String, Object> function = template.properties("TokenFunction");
-        assertEquals("io.ecrshare.token.TokenHandler::handleRequest", function.get("Handler"));
+        assertEquals("io.ecrshare.tokenapi.TokenHandler::handleRequest", function.get("Handler"));
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenMintingRole", "Arn")), at(function, "Environment", "Variables", "TOKEN_ROLE_ARN"));

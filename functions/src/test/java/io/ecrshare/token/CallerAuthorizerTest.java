@@ -57,14 +57,14 @@ class CallerAuthorizerTest {
 
     @Test
     void unknownOrAnonymousCallersAre403() {
-        TokenError unknown = assertThrows(TokenError.class, () -> authorizer.authorize(role("999999999999", "admin", "x", null)));
+        TokenRefusedException unknown = assertThrows(TokenRefusedException.class, () -> authorizer.authorize(role("999999999999", "admin", "x", null)));
         assertEquals(403, unknown.status());
         assertEquals("AccessDenied", unknown.code());
         assertTrue(unknown.getMessage().contains("arn:aws:sts::999999999999:assumed-role/admin/x"));
 
-        assertEquals(403, assertThrows(TokenError.class, () -> authorizer.authorize(new Caller(null, null, null))).status());
-        assertEquals(403, assertThrows(TokenError.class, () -> authorizer.authorize(new Caller(" ", "", null))).status());
-        assertEquals(403, assertThrows(TokenError.class, () -> authorizer.authorize(null)).status());
+        assertEquals(403, assertThrows(TokenRefusedException.class, () -> authorizer.authorize(new Caller(null, null, null))).status());
+        assertEquals(403, assertThrows(TokenRefusedException.class, () -> authorizer.authorize(new Caller(" ", "", null))).status());
+        assertEquals(403, assertThrows(TokenRefusedException.class, () -> authorizer.authorize(null)).status());
         assertDoesNotThrow(() -> authorizer.authorize(role("111111111111", "r", "s", null)));
     }
 

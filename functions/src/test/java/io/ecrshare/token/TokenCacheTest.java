@@ -1,5 +1,6 @@
 package io.ecrshare.token;
 
+import io.ecrshare.minting.IssuedToken;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -2,7 +2,10 @@ package io.ecrshare.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.testsupport.CapturedOutput;
+import io.ecrshare.tokenapi.TokenHandler;
+import io.ecrshare.wiring.TokenComponents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +58,7 @@ class TokenHandlerFakeTest {
     }
 
     private TokenHandler handler(Map<String, String> env, int attempts, int cacheEntries) {
-        return new TokenHandler(TokenComponents.create(env, fake.clients(attempts), clock,
+        return new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(env), fake.clients(attempts), clock,
                 output.log("token"), output.metrics("token"), cacheEntries));
     }
 
@@ -164,7 +167,7 @@ class TokenHandlerFakeTest {
     @Test
     void perRoleCachingMintsOncePerRoleInASessionNamedAfterTheRoleAndLogsEachCallingSession() {
         Map<String, String> env = new HashMap<>(Invocations.env());
-        env.put(CacheScope.TOKEN_CACHE_SCOPE, "Role");
+        env.put(FunctionConfig.TOKEN_CACHE_SCOPE, "Role");
         TokenHandler perRole = handler(env, 2, TokenCache.DEFAULT_MAX_ENTRIES);
 
         Map<String, Set<String>> passwordsByRole = new HashMap<>();
@@ -192,7 +195,7 @@ class TokenHandlerFakeTest {
     @Test
     void anUnknownCacheScopeIsAConfigurationError() {
         Map<String, String> env = new HashMap<>(Invocations.env());
-        env.put(CacheScope.TOKEN_CACHE_SCOPE, "Account");
+        env.put(FunctionConfig.TOKEN_CACHE_SCOPE, "Account");
         io.ecrshare.config.ConfigException error = org.junit.jupiter.api.Assertions.assertThrows(
                 io.ecrshare.config.ConfigException.class, () -> handler(env, 2, 10));
         assertTrue(error.getMessage().contains("TOKEN_CACHE_SCOPE must be Session or Role"), error.getMessage());

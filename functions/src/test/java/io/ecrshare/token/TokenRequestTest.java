@@ -56,7 +56,7 @@ class TokenRequestTest {
             "callback|x|UnknownParameter",
     })
     void malformedInputIs400NamingTheProblem(String name, String value, String code) {
-        TokenError error = assertThrows(TokenError.class, () -> TokenRequest.parse(q(name, value), OWN));
+        TokenRefusedException error = assertThrows(TokenRefusedException.class, () -> TokenRequest.parse(q(name, value), OWN));
         assertEquals(400, error.status());
         assertEquals(code, error.code());
     }
@@ -69,7 +69,7 @@ class TokenRequestTest {
 
     @Test
     void passwordFormatNeedsExactlyOneRegistry() {
-        TokenError error = assertThrows(TokenError.class,
+        TokenRefusedException error = assertThrows(TokenRefusedException.class,
                 () -> TokenRequest.parse(q("registryIds", "111111111111,123456789012", "format", "password"), OWN));
         assertEquals(400, error.status());
         assertEquals("InvalidFormat", error.code());
@@ -77,14 +77,14 @@ class TokenRequestTest {
 
     @Test
     void aRepeatedParameterIsRefused() {
-        TokenError error = assertThrows(TokenError.class,
+        TokenRefusedException error = assertThrows(TokenRefusedException.class,
                 () -> TokenRequest.parse(q("registryIds", OWN, "registryIds", "111111111111"), OWN));
         assertEquals(400, error.status());
     }
 
     @Test
     void echoedInputIsShortenedAndStrippedOfControlCharacters() {
-        TokenError error = assertThrows(TokenError.class,
+        TokenRefusedException error = assertThrows(TokenRefusedException.class,
                 () -> TokenRequest.parse(q("format", "\u001b[31m\"" + "x".repeat(200)), OWN));
         assertTrue(error.getMessage().length() < 120, error.getMessage());
         assertTrue(!error.getMessage().contains("\u001b") && !error.getMessage().contains("\""), error.getMessage());

@@ -1,7 +1,8 @@
-package io.ecrshare.reconcile;
+package io.ecrshare.cli;
 
 import io.ecrshare.aws.AwsClients;
 import io.ecrshare.config.ConfigException;
+import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.wiring.SharingComponents;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 

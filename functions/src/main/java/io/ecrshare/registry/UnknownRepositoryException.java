@@ -1,8 +1,8 @@
 package io.ecrshare.registry;
 
 /** The repository no longer exists (deleted between the event and our read): nothing to do. */
-public final class RepositoryNotFoundException extends RuntimeException {
-    public RepositoryNotFoundException(String repository) {
+public final class UnknownRepositoryException extends RuntimeException {
+    public UnknownRepositoryException(String repository) {
         super("repository '" + repository + "' does not exist");
     }
 }

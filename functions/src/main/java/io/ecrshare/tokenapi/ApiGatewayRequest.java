@@ -1,8 +1,11 @@
-package io.ecrshare.token;
+package io.ecrshare.tokenapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.token.ApiResponse;
+import io.ecrshare.token.Caller;
+import io.ecrshare.token.TokenRefusedException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,16 +23,16 @@ public record ApiGatewayRequest(Map<String, List<String>> query, Caller caller, 
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** @throws TokenError 400 when the event is not a REST proxy event */
+    /** @throws TokenRefusedException 400 when the event is not a REST proxy event */
     public static ApiGatewayRequest read(InputStream input, String fallbackRequestId) {
         JsonNode event;
         try {
             event = JSON.readTree(input);
         } catch (IOException e) {
-            throw TokenError.badRequest("MalformedRequest", "the request event is not JSON");
+            throw TokenRefusedException.badRequest("MalformedRequest", "the request event is not JSON");
         }
         if (event == null || !event.isObject()) {
-            throw TokenError.badRequest("MalformedRequest", "the request event is not a JSON object");
+            throw TokenRefusedException.badRequest("MalformedRequest", "the request event is not a JSON object");
         }
         JsonNode context = event.path("requestContext");
         String requestId = text(context.path("requestId"));

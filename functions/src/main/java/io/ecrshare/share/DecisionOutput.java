@@ -1,8 +1,7 @@
-package io.ecrshare.event;
+package io.ecrshare.share;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ecrshare.share.Decision;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.ecrshare.token;
+package io.ecrshare.minting;
 
 import java.time.Instant;
 

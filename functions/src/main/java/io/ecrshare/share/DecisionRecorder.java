@@ -1,9 +1,9 @@
-package io.ecrshare.observability;
+package io.ecrshare.share;
 
+import io.ecrshare.observability.EmbeddedMetrics;
+import io.ecrshare.observability.JsonLog;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.policy.PolicyMerger.Removal;
-import io.ecrshare.share.Action;
-import io.ecrshare.share.Decision;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,8 @@
-package io.ecrshare.reconcile;
+package io.ecrshare.share;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ecrshare.share.Action;
 
 import java.util.ArrayList;
 import java.util.Comparator;

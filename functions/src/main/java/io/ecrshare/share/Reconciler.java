@@ -1,12 +1,8 @@
-package io.ecrshare.reconcile;
+package io.ecrshare.share;
 
-import io.ecrshare.observability.DecisionRecorder;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.registry.RepositoryRef;
 import io.ecrshare.registry.RepositoryRegistry;
-import io.ecrshare.share.Action;
-import io.ecrshare.share.Decision;
-import io.ecrshare.share.RepositoryConverger;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +87,7 @@ public final class Reconciler {
 
     private ReconcileReport.Entry converge(RepositoryRef repository, boolean dryRun, Map<String, Object> context) {
         try {
-            Decision decision = converger.converge(repository, dryRun);
+            Decision decision = converger.converge(repository, dryRun, Trigger.SWEEP);
             if (decision.action() == Action.UNCHANGED && !dryRun) {
                 recorder.count(decision);
             } else {

@@ -1,4 +1,4 @@
-package io.ecrshare.reconcile;
+package io.ecrshare.cli;
 
 import io.ecrshare.testsupport.MotoServer;
 import org.junit.jupiter.api.AfterAll;
