@@ -437,9 +437,9 @@ from_profile() {
             return 2
         fi
     done
-    last_code=$EXIT_NO_CREDENTIALS
-    last_error="profile $profile has no aws_access_key_id and aws_secret_access_key"
-    return 2
+    # A profile with settings but no credentials (e.g. only a region): the next source, as in the SDKs.
+    tried="$tried (no keys in it)"
+    return 1
 }
 
 # Container credentials, as the SDKs read them (ECS task roles, EKS Pod Identity, SnapStart Lambda).

@@ -292,6 +292,20 @@ class EcrLoginScriptTest {
     }
 
     @Test
+    void fallsBackToItsOwnSignatureWhenACurlThatClaims788RejectsAwsSigv4() throws Exception {
+        sandbox.useCurlWithoutSigv4("7.88.1");
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", envCredentials(), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(sandbox.curlCommandLines().contains("--aws-sigv4"), "tried curl's signer first");
+            FakeTokenEndpoint.RecordedRequest request = singleRequest(endpoint);
+            assertTrue(request.signatureValid(), () -> request.rejectionReason().orElseThrow());
+            assertDockerLoggedIn(REGISTRY_SERVER);
+        }
+    }
+
+    @Test
     void aSignatureMadeWithTheWrongSecretIsRejectedAlsoOnTheShellPath() throws Exception {
         sandbox.useOldCurl();
         try (FakeTokenEndpoint endpoint = tokenEndpoint(AwsCredentialsIdentity.create(ACCESS_KEY_ID, "other-secret"))) {
@@ -338,6 +352,20 @@ class EcrLoginScriptTest {
                 """.formatted(PROFILE_ACCESS_KEY_ID, PROFILE_SECRET_ACCESS_KEY));
         try (FakeTokenEndpoint endpoint = tokenEndpoint(PROFILE_CREDENTIALS)) {
             ScriptSandbox.Run run = runScript("/bin/sh", Map.of(), endpoint);
+
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertTrue(singleRequest(endpoint).signatureValid());
+        }
+    }
+
+    @Test
+    void aDefaultProfileWithOnlyARegionFallsThroughToTheInstanceRole() throws Exception {
+        Path home = sandbox.home();
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/config"), "[default]\nregion = us-east-1\n");
+        try (FakeTokenEndpoint endpoint = tokenEndpoint(ROLE_CREDENTIALS);
+             FakeImds imds = new FakeImds(ROLE_ACCESS_KEY_ID, ROLE_SECRET_ACCESS_KEY, ROLE_SESSION_TOKEN)) {
+            ScriptSandbox.Run run = runScript("/bin/sh", env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.baseUrl()), endpoint);
 
             assertEquals(0, run.exitCode(), run.stderr());
             assertTrue(singleRequest(endpoint).signatureValid());
@@ -477,7 +505,7 @@ class EcrLoginScriptTest {
      */
     @Test
     void theClassicJqRecipeReadsThePasswordFromTheRealHandlersAnswer() throws Exception {
-        Assumptions.assumeTrue(ScriptSandbox.findHostExecutable("jq").isPresent(), "jq is not installed");
+        assertTrue(ScriptSandbox.findHostExecutable("jq").isPresent(), "jq is required (.ci/run installs it)");
         try (FakeTokenEndpoint endpoint = tokenEndpoint(ENV_CREDENTIALS);
              RealTokenBackend backend = new RealTokenBackend(java.time.Clock.systemUTC(), "111111111111",
                      "arn:aws:sts::111111111111:assumed-role/ci-builder/ci-runner-7")) {

@@ -87,13 +87,18 @@ final class ScriptSandbox {
 
     /** Replaces curl with Ubuntu 20.04's: version 7.68.0, no --aws-sigv4 (still recording argv). */
     ScriptSandbox useOldCurl() throws IOException {
+        return useCurlWithoutSigv4("7.68.0");
+    }
+
+    /** A curl that reports {@code version} and rejects --aws-sigv4 as curl does with an unknown option. */
+    ScriptSandbox useCurlWithoutSigv4(String version) throws IOException {
         writeExecutable(curlDir.resolve("curl"), """
                 #!/bin/sh
                 printf '%%s\\n' "$@" >> '%1$s/curl-argv'
                 for arg in "$@"; do
                     case $arg in
                         --version | -V)
-                            echo 'curl 7.68.0 (x86_64-pc-linux-gnu) libcurl/7.68.0 OpenSSL/1.1.1f zlib/1.2.11'
+                            echo 'curl %3$s (x86_64-pc-linux-gnu) libcurl/%3$s OpenSSL/1.1.1f zlib/1.2.11'
                             echo 'Release-Date: 2020-01-08'
                             exit 0 ;;
                         --aws-sigv4*)
@@ -103,7 +108,7 @@ final class ScriptSandbox {
                     esac
                 done
                 exec '%2$s' "$@"
-                """.formatted(records, hostExecutable("curl")));
+                """.formatted(records, hostExecutable("curl"), version));
         return this;
     }
 

@@ -159,6 +159,16 @@ class TokenTemplateTest {
     }
 
     @Test
+    void theReadmesTokenParameterDefaultsAreTheTemplates() throws IOException {
+        String readme = java.nio.file.Files.readString(ProjectFiles.root().resolve("README.md"));
+        Map<?, ?> parameters = template.section("Parameters");
+        for (String name : List.of("TokenRateLimit", "TokenBurstLimit", "TokenCacheScope")) {
+            Object expected = ((Map<?, ?>) parameters.get(name)).get("Default");
+            assertTrue(readme.contains("| `" + name + "` | `" + expected + "` |"), name + " default " + expected);
+        }
+    }
+
+    @Test
     void everyCacheScopeTheTemplateAllowsIsOneTheFunctionAcceptsAndSessionIsTheDefault() {
         Map<?, ?> parameter = (Map<?, ?>) template.section("Parameters").get("TokenCacheScope");
         assertEquals("Session", parameter.get("Default"));
