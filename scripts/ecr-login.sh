@@ -534,10 +534,11 @@ resolve_credentials() {
         secret_access_key=
         session_token=
         "$source"
-        case $? in
+        status=$?
+        case $status in
             0) return 0 ;;
             1) ;;
-            *) return ;;
+            *) return "$status" ;;
         esac
     done
     last_code=$EXIT_NO_CREDENTIALS

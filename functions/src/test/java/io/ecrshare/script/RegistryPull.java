@@ -101,6 +101,9 @@ public final class RegistryPull {
                     """.formatted(work.resolve("registry-data"), registryHost, UUID.randomUUID(), htpasswd));
             Process registry = new ProcessBuilder("docker-registry", "serve", config.toString())
                     .redirectErrorStream(true).redirectOutput(work.resolve("registry.log").toFile()).start();
+            // demo.sh stops this JVM on Ctrl-C: the registry must not outlive it.
+            Thread stopRegistry = new Thread(registry::destroy);
+            Runtime.getRuntime().addShutdownHook(stopRegistry);
             try {
                 awaitRegistry(registryHost, registry);
                 Path layout = OciLayout.write(work.resolve("oci"), "1.0", "hello from ecr-share\n");
@@ -170,6 +173,7 @@ public final class RegistryPull {
                 return new Result(password, endpoint.requests().size(), signed, pulledLayer, pushedLayer,
                         unauthenticated, work.resolve("helper-cache/" + ACCOUNT + "." + REGION).toString());
             } finally {
+                Runtime.getRuntime().removeShutdownHook(stopRegistry);
                 registry.destroy();
                 if (!registry.waitFor(10, TimeUnit.SECONDS)) {
                     registry.destroyForcibly().waitFor();
