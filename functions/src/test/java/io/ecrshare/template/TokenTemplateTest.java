@@ -2,7 +2,10 @@ package io.ecrshare.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrshare.config.FunctionConfig;
+import io.ecrshare.config.TokenCacheScope;
 import io.ecrshare.testsupport.CloudFormationTemplate;
+import io.ecrshare.testsupport.ProjectFiles;
 import io.ecrshare.testsupport.SamTranslation;
 import org.junit.jupiter.api.Test;
 
@@ -158,6 +161,26 @@ class TokenTemplateTest {
     }
 
     @Test
+    void theReadmesTokenParameterDefaultsAreTheTemplates() throws IOException {
+        String readme = java.nio.file.Files.readString(ProjectFiles.root().resolve("README.md"));
+        Map<?, ?> parameters = template.section("Parameters");
+        for (String name : List.of("TokenRateLimit", "TokenBurstLimit", "TokenCacheScope")) {
+            Object expected = ((Map<?, ?>) parameters.get(name)).get("Default");
+            assertTrue(readme.contains("| `" + name + "` | `" + expected + "` |"), name + " default " + expected);
+        }
+    }
+
+    @Test
+    void everyCacheScopeTheTemplateAllowsIsOneTheFunctionAcceptsAndSessionIsTheDefault() {
+        Map<?, ?> parameter = (Map<?, ?>) template.section("Parameters").get("TokenCacheScope");
+        assertEquals("Session", parameter.get("Default"));
+        assertEquals(List.of(TokenCacheScope.SESSION, TokenCacheScope.ROLE),
+                ((List<?>) parameter.get("AllowedValues")).stream()
+                        .map(value -> FunctionConfig.fromEnvironment(Map.of("CONSUMER_ACCOUNT_IDS", "111111111111",
+                                FunctionConfig.TOKEN_CACHE_SCOPE, String.valueOf(value))).tokenCacheScope()).toList());
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void theFunctionRunsWithSnapStartOnItsLiveAliasBehindGetToken() {
         Map<String, Object> function = template.properties("TokenFunction");
@@ -167,6 +190,7 @@ class TokenTemplateTest {
         assertEquals("PublishedVersions", at(globals, "SnapStart", "ApplyOn"));
         assertFalse(function.containsKey("AutoPublishAlias") || function.containsKey("SnapStart"), "not overridden");
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenMintingRole", "Arn")), at(function, "Environment", "Variables", "TOKEN_ROLE_ARN"));
+        assertEquals(Map.of("Ref", "TokenCacheScope"), at(function, "Environment", "Variables", "TOKEN_CACHE_SCOPE"));
         assertEquals("Api", at(function, "Events", "GetToken", "Type"));
         assertEquals(Map.of("RestApiId", Map.of("Ref", "TokenApi"), "Path", "/token", "Method", "GET"),
                 at(function, "Events", "GetToken", "Properties"));
