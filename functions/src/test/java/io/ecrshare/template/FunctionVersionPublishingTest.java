@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.ecrshare.aws.EcrRepositoryRegistry;
+import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.reconcile.CloudFormationResponder;
 import io.ecrshare.reconcile.ReconcileHandler;
 import io.ecrshare.testsupport.CapturedOutput;
@@ -132,8 +133,26 @@ class FunctionVersionPublishingTest {
         return new Deployment(versionIds, descriptions);
     }
 
+    @Test
+    void malformedDigestPropertiesFailTheResourceClearlyInsteadOfLeavingCloudFormationWaiting() throws Exception {
+        JsonNode answer = answerOf(JSON.readTree("{\"Common\":{\"SHARE_TAG_KEY\":\"ecr-share\"}}"));
+        assertEquals("FAILED", answer.path("Status").asText());
+        assertTrue(answer.path("Reason").asText().contains("Functions"), answer.toString());
+        JsonNode nested = answerOf(JSON.readTree("{\"Functions\":[\"Grant\"],\"Grant\":{\"X\":{\"nested\":\"map\"}}}"));
+        assertEquals("FAILED", nested.path("Status").asText());
+        assertTrue(nested.path("Reason").asText().contains("Grant.X"), nested.toString());
+    }
+
     /** The custom resource's Create request answered by the real reconcile handler; returns its Data. */
     private static JsonNode answer(JsonNode properties) throws Exception {
+        JsonNode answer = answerOf(properties);
+        assertEquals("SUCCESS", answer.path("Status").asText(), answer.toString());
+        assertFalse(answer.path("PhysicalResourceId").asText().isBlank());
+        return answer.path("Data");
+    }
+
+    /** What the real reconcile handler PUTs to the ResponseURL for a Create request with these properties. */
+    private static JsonNode answerOf(JsonNode properties) throws Exception {
         List<String> answers = new CopyOnWriteArrayList<>();
         HttpServer cloudFormation = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         cloudFormation.createContext("/", exchange -> {
@@ -154,16 +173,17 @@ class FunctionVersionPublishingTest {
             request.put("LogicalResourceId", "FunctionConfigurationDigest");
             request.put("ResourceType", "Custom::EcrShareFunctionConfigurationDigest");
             request.set("ResourceProperties", properties);
-            handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(request)), new ByteArrayOutputStream(), null);
+            try {
+                handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(request)), new ByteArrayOutputStream(), null);
+            } catch (MalformedEventException e) {
+                // the invocation fails too (logged by Lambda); CloudFormation has its answer already
+            }
             assertEquals(Map.of(), registry.snapshot(), "the digest touches no repository");
         } finally {
             cloudFormation.stop(0);
         }
-        assertEquals(1, answers.size());
-        JsonNode answer = JSON.readTree(answers.get(0));
-        assertEquals("SUCCESS", answer.path("Status").asText(), answer.toString());
-        assertFalse(answer.path("PhysicalResourceId").asText().isBlank());
-        return answer.path("Data");
+        assertEquals(1, answers.size(), "CloudFormation gets exactly one answer");
+        return JSON.readTree(answers.get(0));
     }
 
     /**
