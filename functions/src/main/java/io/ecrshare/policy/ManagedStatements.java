@@ -16,6 +16,12 @@ import java.util.List;
 public final class ManagedStatements {
 
     public static final String SID_PREFIX = "EcrShare";
+    /**
+     * The Sids ecr-share writes (every configuration's, so a consumer kind that was configured once and then
+     * removed is still recognised and taken out). Only Allow statements with one of these Sids are ecr-share's.
+     */
+    public static final List<String> MANAGED_SIDS = List.of("EcrSharePullAccounts", "EcrSharePullPrincipals",
+            "EcrSharePullOrganizations", "EcrSharePullOrganizationPaths");
     public static final List<String> PULL_ACTIONS =
             List.of("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer");
 
@@ -30,9 +36,20 @@ public final class ManagedStatements {
         return standard;
     }
 
+    /**
+     * True for a statement ecr-share wrote and may replace or remove: an Allow with one of {@link #MANAGED_SIDS}.
+     * A Deny is never ours, whatever its Sid: removing or rewriting it could only widen access.
+     */
     public static boolean isManaged(JsonNode statement) {
         JsonNode sid = statement.get("Sid");
-        return sid != null && sid.isTextual() && sid.asText().startsWith(SID_PREFIX);
+        return sid != null && sid.isTextual() && MANAGED_SIDS.contains(sid.asText())
+                && "Allow".equals(statement.path("Effect").asText());
+    }
+
+    /** A statement that is not ours but whose Sid starts with our prefix: kept as it is, and reported. */
+    public static boolean looksManaged(JsonNode statement) {
+        JsonNode sid = statement.get("Sid");
+        return !isManaged(statement) && sid != null && sid.isTextual() && sid.asText().startsWith(SID_PREFIX);
     }
 
     private static List<JsonNode> build(Consumers consumers) {

@@ -31,10 +31,14 @@ public final class PolicyMerger {
         List<JsonNode> kept = new ArrayList<>();
         List<Removal> removed = new ArrayList<>();
         List<JsonNode> previousManaged = new ArrayList<>();
+        List<JsonNode> lookalikes = new ArrayList<>();
         for (JsonNode statement : current.map(PolicyDocument::statements).orElse(List.of())) {
             if (ManagedStatements.isManaged(statement)) {
                 previousManaged.add(statement);
                 continue;
+            }
+            if (ManagedStatements.looksManaged(statement)) {
+                lookalikes.add(statement);
             }
             String outsider = shared && exclusiveReview != null ? exclusiveReview.outsiderAccess(statement) : null;
             if (outsider != null) {
@@ -49,15 +53,18 @@ public final class PolicyMerger {
         }
         Optional<PolicyDocument> result = desired.isEmpty() ? Optional.empty()
                 : Optional.of(current.map(c -> c.withStatements(desired)).orElseGet(() -> PolicyDocument.of(desired)));
-        return new Merge(result, previousManaged, removed);
+        return new Merge(result, previousManaged, removed, lookalikes);
     }
 
     /**
      * @param desired         the policy to hold; empty means the repository should have no policy at all
      * @param previousManaged managed statements found in the current policy (replaced or dropped)
      * @param removed         foreign statements dropped by exclusive mode, with the reason
+     * @param lookalikes      foreign statements whose Sid starts with the managed prefix (a Deny, or a Sid we
+     *                        never write): kept, and reported so nobody mistakes them for ours
      */
-    public record Merge(Optional<PolicyDocument> desired, List<JsonNode> previousManaged, List<Removal> removed) {
+    public record Merge(Optional<PolicyDocument> desired, List<JsonNode> previousManaged, List<Removal> removed,
+                        List<JsonNode> lookalikes) {
     }
 
     public record Removal(JsonNode statement, String reason) {

@@ -1,5 +1,6 @@
 package io.ecrshare.share;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.policy.PolicyMerger.Removal;
 
@@ -13,21 +14,22 @@ import java.util.Optional;
  * @param after  the policy it should have (empty: none); equal to before when nothing is written
  * @param restoredSids managed statements that were missing or differed from the standard and are put back
  * @param removed foreign statements removed because they grant outsiders (exclusive mode)
+ * @param lookalikes foreign statements whose Sid starts with the managed prefix, kept as they are (reported)
  */
 public record Decision(String repository, Action action, String reason, Write write,
                        Optional<PolicyDocument> before, Optional<PolicyDocument> after,
-                       List<String> restoredSids, List<Removal> removed) {
+                       List<String> restoredSids, List<Removal> removed, List<JsonNode> lookalikes) {
 
     public enum Write { NONE, SET, DELETE }
 
     public static Decision skipped(String repository, String reason) {
         return new Decision(repository, Action.SKIPPED, reason, Write.NONE, Optional.empty(), Optional.empty(), List.of(),
-                List.of());
+                List.of(), List.of());
     }
 
     /** The same decision reported as another action (an enforcement re-grant is a restoration). */
     public Decision as(Action newAction, String newReason) {
-        return new Decision(repository, newAction, newReason, write, before, after, restoredSids, removed);
+        return new Decision(repository, newAction, newReason, write, before, after, restoredSids, removed, lookalikes);
     }
 
     public boolean writes() {

@@ -47,6 +47,9 @@ public final class DecisionRecorder {
         if (!decision.removed().isEmpty()) {
             fields.put("removedStatements", removals(decision.removed()));
         }
+        if (!decision.lookalikes().isEmpty()) {
+            fields.put("keptLookalikeStatements", decision.lookalikes());
+        }
         log.info("decision", fields);
         if (!dryRun) {
             count(decision);

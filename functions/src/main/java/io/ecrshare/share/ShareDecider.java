@@ -2,6 +2,7 @@ package io.ecrshare.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ecrshare.config.ShareTag;
+import io.ecrshare.policy.ManagedStatements;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.policy.PolicyMerger;
 import io.ecrshare.policy.PolicyTooLargeException;
@@ -35,14 +36,14 @@ public final class ShareDecider {
         boolean nothingOfOurs = merge.previousManaged().isEmpty() && merge.removed().isEmpty();
         if (!shared && nothingOfOurs) {
             // Never touch a policy that holds nothing of ours, even an odd one (e.g. an empty Statement list).
-            return unchanged(repository, state + "; no managed statements", current);
+            return unchanged(repository, state + "; no managed statements", current, merge);
         }
         if (desired.isPresent() && current.isPresent() && desired.get().isEquivalentTo(current.get())) {
-            return unchanged(repository, state + "; policy already matches the standard", current);
+            return unchanged(repository, state + "; policy already matches the standard", current, merge);
         }
         if (desired.isEmpty()) {
             return new Decision(repository, Action.REVOKED, state + "; managed statements removed, no statement left",
-                    Decision.Write.DELETE, current, desired, List.of(), merge.removed());
+                    Decision.Write.DELETE, current, desired, List.of(), merge.removed(), merge.lookalikes());
         }
         int size = desired.get().length();
         if (size > PolicyDocument.MAX_LENGTH) {
@@ -64,7 +65,8 @@ public final class ShareDecider {
             reason += "; " + merge.removed().size() + " statement(s) granting outsiders removed (exclusive mode)";
         }
         List<String> restored = shared ? missingOrChanged(merge.previousManaged()) : List.of();
-        return new Decision(repository, action, reason, Decision.Write.SET, current, desired, restored, merge.removed());
+        return new Decision(repository, action, withLookalikes(reason, merge), Decision.Write.SET, current, desired, restored,
+                merge.removed(), merge.lookalikes());
     }
 
     /** Sids of the standard statements that the current policy lacks in exactly their standard form. */
@@ -78,7 +80,18 @@ public final class ShareDecider {
         return sids;
     }
 
-    private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current) {
-        return new Decision(repository, Action.UNCHANGED, reason, Decision.Write.NONE, current, current, List.of(), List.of());
+    private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current,
+                                      PolicyMerger.Merge merge) {
+        return new Decision(repository, Action.UNCHANGED, withLookalikes(reason, merge), Decision.Write.NONE, current, current,
+                List.of(), List.of(), merge.lookalikes());
+    }
+
+    private static String withLookalikes(String reason, PolicyMerger.Merge merge) {
+        if (merge.lookalikes().isEmpty()) {
+            return reason;
+        }
+        List<String> sids = merge.lookalikes().stream().map(s -> s.path("Sid").asText()).toList();
+        return reason + "; kept " + sids.size() + " statement(s) that are not ecr-share's although their Sid starts with "
+                + ManagedStatements.SID_PREFIX + " (a Deny, or a Sid ecr-share never writes): " + String.join(", ", sids);
     }
 }
