@@ -27,11 +27,12 @@ public final class ShareDecider {
     }
 
     public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText) {
-        boolean shared = tag.isCarriedBy(tags);
+        ShareTag.Reading reading = tag.read(tags);
+        boolean shared = reading.shared();
         Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
         PolicyMerger.Merge merge = merger.merge(current, shared);
         Optional<PolicyDocument> desired = merge.desired();
-        String state = shared ? "tagged " + tag : "not tagged " + tag;
+        String state = reading.reason();
 
         boolean nothingOfOurs = merge.previousManaged().isEmpty() && merge.removed().isEmpty();
         if (!shared && nothingOfOurs) {

@@ -2,6 +2,12 @@ package io.ecrshare.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrshare.config.Consumers;
+import io.ecrshare.config.ShareTag;
+import io.ecrshare.policy.ManagedStatements;
+import io.ecrshare.policy.PolicyMerger;
+import io.ecrshare.share.Action;
+import io.ecrshare.share.ShareDecider;
 import io.ecrshare.testsupport.CloudFormationTemplate;
 import io.ecrshare.testsupport.ProjectFiles;
 import org.junit.jupiter.api.Test;
@@ -14,7 +20,10 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -59,6 +68,98 @@ class TokenTemplateTest {
                 "ecr:TagResource", "ecr:DescribeRepositories")) {
             assertFalse(policy.allows(write, REPO + "app", Map.of("aws:ResourceTag/ecr-share", "true")), write);
         }
+    }
+
+    /**
+     * One definition of "shared" (issue 9 item 1): over generated tag sets (case variants of key and value,
+     * spaces, Unicode case lookalikes, keys differing only in case) the grant decision agrees with the minting
+     * role's policy from template.yaml under every reading of IAM's case folding: shared means every reading
+     * allows the pull, not shared means none does. The one thing no policy can pin down is which tag IAM reads
+     * when several keys, or a key with a non-ASCII lookalike letter, could match the condition key; those sets
+     * are ambiguous, never shared, and counted here (README says so).
+     */
+    @Test
+    void theGrantDecisionAndTheMintingRoleMeanTheSameShared() {
+        String[][] configurations = {{"ecr-share", "true"}, {"Team-Share", "Yes"}, {"share", "is ok"}};
+        Random random = new Random(20261201L);
+        int shared = 0;
+        int unshared = 0;
+        int ambiguousKeys = 0;
+        int ambiguousValues = 0;
+        for (String[] configured : configurations) {
+            String key = configured[0];
+            String value = configured[1];
+            IamPolicyEvaluator policy = new IamPolicyEvaluator(mintingPolicy(key, value));
+            ShareDecider decider = new ShareDecider(new ShareTag(key, value),
+                    new PolicyMerger(new ManagedStatements(Consumers.parse("111111111111", null, null, null)), null));
+            for (int i = 0; i < 4000; i++) {
+                Map<String, String> tags = new LinkedHashMap<>();
+                int count = 1 + random.nextInt(3);
+                for (int t = 0; t < count; t++) {
+                    tags.put(variant(random, key, true), variant(random, value, false));
+                }
+                ShareTag.Reading reading = new ShareTag(key, value).read(tags);
+                Action grant = decider.decide("app", tags, Optional.empty()).action();
+                Map<String, List<String>> context = new LinkedHashMap<>();
+                tags.forEach((k, v) -> context.put("aws:ResourceTag/" + k, List.of(v)));
+                Set<Boolean> outcomes = new HashSet<>();
+                for (IamPolicyEvaluator.Folding folding : IamPolicyEvaluator.Folding.values()) {
+                    outcomes.addAll(policy.outcomes(null, "ecr:BatchGetImage", REPO + "app", context, folding));
+                }
+                String label = key + "=" + value + " tags " + tags + " -> " + reading;
+                assertEquals(reading.shared() ? Action.GRANTED : Action.UNCHANGED, grant, label);
+                switch (reading.verdict()) {
+                    case SHARED -> {
+                        assertEquals(Set.of(true), outcomes, "shared: every reading allows the pull: " + label);
+                        shared++;
+                    }
+                    case UNSHARED -> {
+                        assertEquals(Set.of(false), outcomes, "not shared: no reading allows the pull: " + label);
+                        unshared++;
+                    }
+                    case AMBIGUOUS -> {
+                        long keys = tags.keySet().stream()
+                                .filter(k -> IamPolicyEvaluator.Folding.UNICODE.equal(k, key)).count();
+                        boolean asciiKey = tags.keySet().stream().anyMatch(k -> IamPolicyEvaluator.Folding.ASCII.equal(k, key));
+                        if (keys == 1 && asciiKey) {
+                            assertEquals(Set.of(false), outcomes, "one key, lookalike value: the Deny wins: " + label);
+                            ambiguousValues++;
+                        } else {
+                            ambiguousKeys++;
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(shared > 500 && unshared > 500 && ambiguousValues > 200 && ambiguousKeys > 200,
+                "the generator exercises every verdict: " + shared + "/" + unshared + "/" + ambiguousValues + "/" + ambiguousKeys);
+    }
+
+    /** The configured text, or a case variant, a spaced one, a Unicode lookalike, or something else entirely. */
+    private static String variant(Random random, String text, boolean key) {
+        StringBuilder out = new StringBuilder();
+        switch (random.nextInt(key ? 7 : 8)) {
+            case 0 -> out.append(text);
+            case 1, 2 -> text.chars().forEach(c -> out.append(random.nextBoolean()
+                    ? Character.toUpperCase((char) c) : Character.toLowerCase((char) c)));
+            case 3 -> out.append(random.nextBoolean() ? " " + text : text + " ");
+            case 4 -> text.chars().forEach(c -> out.append(lookalike(random, (char) c)));
+            case 5 -> out.append(key ? text + ":last-write" : "false");
+            case 6 -> out.append(text.toUpperCase(Locale.ROOT)).append(key ? "" : "\u00e9");
+            default -> out.append("");
+        }
+        return out.toString();
+    }
+
+    private static String lookalike(Random random, char c) {
+        String[] options = switch (Character.toLowerCase(c)) {
+            case 's' -> new String[]{"\u017f", "s", "S"};
+            case 'k' -> new String[]{"\u212a", "k"};
+            case 'i' -> new String[]{"\u0130", "\u0131", "i", "I"};
+            case 'e' -> new String[]{"e", "\u00e9", "E"};
+            default -> new String[]{String.valueOf(c)};
+        };
+        return options[random.nextInt(options.length)];
     }
 
     @Test
