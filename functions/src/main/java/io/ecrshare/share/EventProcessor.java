@@ -2,12 +2,14 @@ package io.ecrshare.share;
 
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.event.CloudTrailEvent;
+import io.ecrshare.event.EventRule;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.registry.RepositoryRef;
 
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Handles one CloudTrail event for the grant and enforce functions: skips our own writes before any API
@@ -22,10 +24,13 @@ public final class EventProcessor {
     private final DecisionRecorder recorder;
     private final boolean enforcement;
     private final CorrectionNotifier notifier;
+    private final EventRule rule;
 
-    public EventProcessor(ShareConfig config, RepositoryConverger converger, DecisionRecorder recorder,
+    /** @param rule what this function's EventBridge rule matches: anything else is skipped before any API call */
+    public EventProcessor(ShareConfig config, EventRule rule, RepositoryConverger converger, DecisionRecorder recorder,
                           boolean enforcement, CorrectionNotifier notifier) {
         this.config = config;
+        this.rule = rule;
         this.converger = converger;
         this.recorder = recorder;
         this.enforcement = enforcement;
@@ -53,10 +58,17 @@ public final class EventProcessor {
         String repository = event.repository().map(RepositoryRef::name).orElse(null);
         try {
             Decision decision;
-            if (config.isOwnRole(event.sessionIssuerArn())) {
+            Optional<String> notMatched = rule.rejection(event);
+            String notOurs = event.repository()
+                    .map(r -> config.notOurRepositoryReason(r.registryId(), r.region())).orElse(null);
+            if (notMatched.isPresent()) {
+                decision = Decision.skipped(repository, "not an event " + rule.function() + "'s rule matches: " + notMatched.get());
+            } else if (config.isOwnRole(event.sessionIssuerArn())) {
                 decision = Decision.skipped(repository, "caused by this stack's own role " + event.sessionIssuerArn());
             } else if (event.repository().isEmpty()) {
                 decision = Decision.skipped(null, event.notARepositoryReason());
+            } else if (notOurs != null) {
+                decision = Decision.skipped(repository, notOurs);
             } else {
                 decision = converger.converge(event.repository().get(), false);
             }

@@ -6,6 +6,7 @@ import io.ecrshare.aws.SnsCorrectionNotifier;
 import io.ecrshare.config.ConfigException;
 import io.ecrshare.config.EnforcementMode;
 import io.ecrshare.config.ShareConfig;
+import io.ecrshare.event.EventRule;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.policy.ForeignAccessReview;
@@ -90,11 +91,11 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
     }
 
     public EventProcessor grantProcessor() {
-        return new EventProcessor(config, converger, recorder, false, CorrectionNotifier.NONE);
+        return new EventProcessor(config, EventRule.GRANT, converger, recorder, false, CorrectionNotifier.NONE);
     }
 
     public EventProcessor enforcementProcessor() {
-        return new EventProcessor(config, converger, recorder, true, notifier);
+        return new EventProcessor(config, EventRule.ENFORCE, converger, recorder, true, notifier);
     }
 
     public Reconciler reconciler() {

@@ -76,7 +76,7 @@ public final class TokenComponents {
                 new PrimingHttpClient(clock), 1);
         ShareConfig deployed = ShareConfig.fromEnvironment(env);
         ShareConfig config = new ShareConfig(deployed.tag(), new Consumers(List.of(primingAccount), List.of(), List.of(), List.of()),
-                deployed.mode(), primingAccount, Set.of());
+                deployed.mode(), primingAccount, Set.of(), deployed.region());
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         return new TokenService(config,
                 new StsEcrTokenMinter(clients.sts(), clients.ecr(), "arn:aws:iam::" + primingAccount + ":role/priming"),
