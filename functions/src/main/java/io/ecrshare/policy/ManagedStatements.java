@@ -72,7 +72,10 @@ public final class ManagedStatements {
             statements.add(s);
         }
         if (!consumers.orgPaths().isEmpty()) {
+            // The org ID condition names the paths' organizations: scanners (Prowler, Checkov) call Principal "*"
+            // public unless aws:PrincipalOrgID pins it, and it costs nothing since a path implies its organization.
             ObjectNode s = pull("EcrSharePullOrganizationPaths", PolicyDocument.JSON.getNodeFactory().textNode("*"));
+            condition(s, "StringEquals", "aws:PrincipalOrgID", consumers.orgPathOrgIds());
             condition(s, "ForAnyValue:StringLike", "aws:PrincipalOrgPaths", consumers.orgPaths());
             statements.add(s);
         }
@@ -101,7 +104,7 @@ public final class ManagedStatements {
     }
 
     private static void condition(ObjectNode statement, String operator, String key, List<String> values) {
-        ObjectNode condition = statement.putObject("Condition");
+        ObjectNode condition = statement.has("Condition") ? (ObjectNode) statement.get("Condition") : statement.putObject("Condition");
         ArrayNode list = condition.putObject(operator).putArray(key);
         values.forEach(list::add);
     }

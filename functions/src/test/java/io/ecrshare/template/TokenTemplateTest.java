@@ -9,6 +9,7 @@ import io.ecrshare.policy.PolicyMerger;
 import io.ecrshare.share.Action;
 import io.ecrshare.share.ShareDecider;
 import io.ecrshare.testsupport.CloudFormationTemplate;
+import io.ecrshare.testsupport.SamTranslator;
 import io.ecrshare.testsupport.ProjectFiles;
 import org.junit.jupiter.api.Test;
 
@@ -227,34 +228,39 @@ class TokenTemplateTest {
     }
 
     @Test
-    void theResourcePolicyAllowsExactlyTheConfiguredConsumers() {
-        List<?> statements = (List<?>) at(template.properties("TokenApi"), "Auth", "ResourcePolicy", "CustomStatements");
-        Map<String, List<Object>> expected = Map.of(
-                "HasConsumerAccountIds", List.of("StringEquals", "aws:PrincipalAccount", "ConsumerAccountIds"),
-                "HasConsumerPrincipalArns", List.of("ArnLike", "aws:PrincipalArn", "ConsumerPrincipalArns"),
-                "HasConsumerOrgIds", List.of("StringEquals", "aws:PrincipalOrgID", "ConsumerOrgIds"),
-                "HasConsumerOrgPaths", List.of("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", "ConsumerOrgPaths"));
-        assertEquals(4, statements.size());
-        Set<String> seen = new HashSet<>();
-        for (Object conditional : statements) {
-            List<?> branches = (List<?>) at(conditional, "Fn::If");
-            String condition = (String) branches.get(0);
-            List<Object> want = expected.get(condition);
-            assertNotNull(want, "unexpected condition " + condition);
-            seen.add(condition);
-            assertEquals(Map.of("Ref", "AWS::NoValue"), branches.get(2), "nothing when the parameter is empty");
-            Object statement = branches.get(1);
-            assertEquals("Allow", at(statement, "Effect"));
-            assertEquals("execute-api:Invoke", at(statement, "Action"));
-            assertEquals("execute-api:/*/GET/token", at(statement, "Resource"));
-            assertEquals(Map.of("AWS", "*"), at(statement, "Principal"));
-            assertEquals(Map.of("Fn::Split", List.of(",", Map.of("Ref", want.get(2)))),
-                    at(statement, "Condition", (String) want.get(0), (String) want.get(1)));
-            Map<?, ?> conditionsDefinition = template.section("Conditions");
-            assertEquals(Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(Map.of("Ref", want.get(2)), "")))),
-                    conditionsDefinition.get(condition));
+    void theResourcePolicyAllowsExactlyTheConfiguredConsumersOnTheProdStageOnly() throws Exception {
+        SamTranslator t = SamTranslator.translate(Map.of("ConsumerAccountIds", "111111111111,222222222222",
+                "ConsumerPrincipalArns", "arn:aws:iam::333333333333:role/puller,arn:aws:iam::555555555555:role/ci/*",
+                "ConsumerOrgIds", "o-a1b2c3d4e5"));
+        JsonNode policy = t.resolve(t.resources().at("/TokenApi/Properties/Body/x-amazon-apigateway-policy"));
+        assertEquals(3, policy.path("Statement").size(), "no statement for the empty ConsumerOrgPaths: " + policy);
+        IamPolicyEvaluator evaluator = new IamPolicyEvaluator(policy);
+        String prod = "execute-api:/prod/GET/token";
+        record Call(String arn, String orgId, boolean allowed) {
         }
-        assertEquals(expected.keySet(), seen);
+        List<Call> calls = List.of(
+                new Call("arn:aws:sts::111111111111:assumed-role/any/session", null, true),
+                new Call("arn:aws:iam::222222222222:user/deployer", null, true),
+                new Call("arn:aws:sts::999999999999:assumed-role/any/session", null, false),
+                new Call("arn:aws:iam::333333333333:role/puller", null, true),
+                new Call("arn:aws:iam::333333333333:role/other", null, false),
+                new Call("arn:aws:iam::555555555555:role/ci/builder", null, true),
+                new Call("arn:aws:sts::666666666666:assumed-role/any/session", "o-a1b2c3d4e5", true),
+                new Call("arn:aws:sts::666666666666:assumed-role/any/session", "o-zzzzzzzzzz", false));
+        for (Call call : calls) {
+            Map<String, List<String>> context = new LinkedHashMap<>();
+            context.put("aws:PrincipalArn", List.of(call.arn()));
+            if (call.orgId() != null) {
+                context.put("aws:PrincipalOrgID", List.of(call.orgId()));
+            }
+            assertEquals(call.allowed(), evaluator.allows(call.arn(), "execute-api:Invoke", prod, context), call.toString());
+            assertFalse(evaluator.allows(call.arn(), "execute-api:Invoke", "execute-api:/Stage/GET/token", context),
+                    "no other stage: " + call);
+        }
+        for (JsonNode statement : policy.path("Statement")) {
+            assertEquals(prod, statement.path("Resource").asText());
+        }
+        OrgPathSemanticsTest.assertEveryWildcardPrincipalIsPinnedToAnOrganization(policy.path("Statement"));
     }
 
     @Test
@@ -264,25 +270,48 @@ class TokenTemplateTest {
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenMintingRole", "Arn")), at(function, "Environment", "Variables", "TOKEN_ROLE_ARN"));
-        assertEquals("Api", at(function, "Events", "GetToken", "Type"));
-        assertEquals(Map.of("RestApiId", Map.of("Ref", "TokenApi"), "Path", "/token", "Method", "GET"),
-                at(function, "Events", "GetToken", "Properties"));
+        Object uri = at(template.properties("TokenApi"), "DefinitionBody", "paths", "/token", "get", "x-amazon-apigateway-integration", "uri");
+        assertTrue(String.valueOf(uri).contains("${TokenFunction.Alias}"), "GET /token invokes the live alias: " + uri);
     }
 
+    /** Issue 9 item 6(a): SAM's extra stage named "Stage" is gone; the permission and the policy name prod. */
     @Test
-    void samTranslatesTheTemplateWithoutCallerCredentialsAndWithTheResourcePolicy() throws Exception {
-        JsonNode transformed = samTranslate(Map.of("ConsumerAccountIds", "111111111111,222222222222",
+    void samTranslatesTheTemplateToOneProdStageThatThePermissionAndPolicyName() throws Exception {
+        SamTranslator t = SamTranslator.translate(Map.of("ConsumerAccountIds", "111111111111,222222222222",
                 "ConsumerPrincipalArns", "arn:aws:iam::333333333333:role/puller"));
-        JsonNode resources = transformed.path("Resources");
+        JsonNode resources = t.resources();
         JsonNode body = resources.path("TokenApi").path("Properties").path("Body");
         JsonNode integration = body.path("paths").path("/token").path("get").path("x-amazon-apigateway-integration");
         assertEquals("aws_proxy", integration.path("type").asText());
         assertTrue(integration.path("credentials").isMissingNode(), "InvokeRole NONE: no caller credentials, got " + integration);
         assertTrue(integration.path("uri").toString().contains("TokenFunctionAliaslive"), "API calls the SnapStart alias");
-        assertEquals(4, body.path("x-amazon-apigateway-policy").path("Statement").size());
+        assertEquals(List.of(Map.of("AWS_IAM", List.of())),
+                JSON.convertValue(body.path("paths").path("/token").path("get").path("security"), List.class), "IAM auth");
+        assertEquals(2, t.resolve(body.path("x-amazon-apigateway-policy")).path("Statement").size(), "two of four kinds configured");
         assertEquals("PublishedVersions", resources.path("TokenFunction").path("Properties").path("SnapStart").path("ApplyOn").asText());
-        assertEquals("AWS::Lambda::Permission", resources.path("TokenFunctionGetTokenPermissionprod").path("Type").asText());
+
+        List<String> stages = new ArrayList<>();
+        List<JsonNode> permissions = new ArrayList<>();
+        resources.fields().forEachRemaining(r -> {
+            String type = r.getValue().path("Type").asText();
+            if (type.equals("AWS::ApiGateway::Stage")) {
+                stages.add(t.resolve(r.getValue().at("/Properties/StageName")).asText());
+            }
+            if (type.equals("AWS::ApiGateway::Deployment")) {
+                assertTrue(r.getValue().at("/Properties/StageName").isMissingNode(),
+                        "a deployment with StageName creates another stage: " + r.getValue());
+            }
+            if (type.equals("AWS::Lambda::Permission") && r.getValue().at("/Properties/Principal").asText().startsWith("apigateway")) {
+                permissions.add(t.resolve(r.getValue().path("Properties")));
+            }
+        });
+        assertEquals(List.of("prod"), stages);
+        assertEquals(1, permissions.size(), "one invoke permission: " + permissions);
+        assertEquals("arn:aws:execute-api:us-east-1:" + ACCOUNT + ":" + SamTranslator.API_ID + "/prod/GET/token",
+                permissions.get(0).path("SourceArn").asText());
+        assertEquals("TokenFunctionAliaslive", permissions.get(0).path("FunctionName").asText());
         assertTrue(resources.path("TokenApiprodStage").path("Properties").has("MethodSettings"));
+        assertEquals("prod", resources.path("TokenApiprodStage").path("Properties").path("StageName").asText());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
@@ -342,26 +371,4 @@ class TokenTemplateTest {
         }
     }
 
-    /** Runs aws-sam-translator (installed with moto and cfn-lint; missing it fails, never skips). */
-    private static JsonNode samTranslate(Map<String, String> parameters) throws Exception {
-        String script = String.join("\n",
-                "import json, sys",
-                "from samtranslator.translator.transform import transform",
-                "from samtranslator.yaml_helper import yaml_parse",
-                "class Policies:",
-                "    def load(self): return {}",
-                "t = yaml_parse(open(sys.argv[1]).read())",
-                "t['Globals']['Function']['CodeUri'] = 's3://bucket/functions.zip'",
-                "print(json.dumps(transform(t, json.loads(sys.argv[2]), Policies())))");
-        List<String> command = new ArrayList<>(List.of("python3", "-c", script,
-                ProjectFiles.root().resolve("template.yaml").toString(), JSON.writeValueAsString(parameters)));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("AWS_DEFAULT_REGION", "us-east-1");
-        Process process = builder.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), "samtranslator failed (is aws-sam-translator installed?): " + err);
-        return JSON.readTree(out);
-    }
 }
