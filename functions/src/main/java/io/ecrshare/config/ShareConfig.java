@@ -6,16 +6,14 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Everything the functions need to know about this deployment, read from environment variables once at
- * cold start. {@link #fromEnvironment} either returns a fully valid configuration or throws one
+ * What this deployment shares with whom (part of {@link FunctionConfig}), read from environment variables once
+ * at cold start. {@link #fromEnvironment} either returns a fully valid configuration or throws one
  * {@link ConfigException} naming the bad value.
  */
 public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId,
                           Set<String> ownRoleArns, String region) {
 
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
 
     public static final String SHARE_TAG_KEY = "SHARE_TAG_KEY";
     public static final String SHARE_TAG_VALUE = "SHARE_TAG_VALUE";
@@ -34,7 +32,7 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
                 env.get(CONSUMER_ORG_IDS), env.get(CONSUMER_ORG_PATHS));
         EnforcementMode mode = EnforcementMode.parse(env.get(ENFORCEMENT_MODE));
         String owner = blankToNull(env.get(OWNER_ACCOUNT_ID));
-        if (owner != null && !ACCOUNT_ID.matcher(owner).matches()) {
+        if (owner != null && !AwsIds.isAccountId(owner)) {
             throw new ConfigException("OWNER_ACCOUNT_ID must be a 12-digit AWS account ID, got: " + owner);
         }
         Set<String> ownRoles = new TreeSet<>();
@@ -45,7 +43,7 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
                 if (arn.isEmpty()) {
                     continue;
                 }
-                if (!ROLE_ARN.matcher(arn).matches()) {
+                if (!AwsIds.ROLE_ARN.matcher(arn).matches()) {
                     throw new ConfigException("OWN_ROLE_ARNS contains an invalid value '" + arn + "': expected an IAM role ARN");
                 }
                 ownRoles.add(arn);

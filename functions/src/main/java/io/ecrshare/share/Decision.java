@@ -27,11 +27,6 @@ public record Decision(String repository, Action action, String reason, Write wr
                 List.of(), List.of());
     }
 
-    /** The same decision reported as another action (an enforcement re-grant is a restoration). */
-    public Decision as(Action newAction, String newReason) {
-        return new Decision(repository, newAction, newReason, write, before, after, restoredSids, removed, lookalikes);
-    }
-
     public boolean writes() {
         return write != Write.NONE;
     }

@@ -15,26 +15,21 @@ import java.util.Optional;
  * Handles one CloudTrail event for the grant and enforce functions: skips our own writes before any API
  * call (no loops), converges the named repository, and records the decision. Failures are recorded once
  * and rethrown so the invocation fails and the event reaches the dead-letter queue.
- * For the enforcer every write is a drift correction: it is reported as restored and people are notified.
+ * What a write means (a grant, or a drift correction people hear of) is the {@link EventPurpose}'s to say.
  */
 public final class EventProcessor {
 
     private final ShareConfig config;
     private final RepositoryConverger converger;
     private final DecisionRecorder recorder;
-    private final boolean enforcement;
-    private final CorrectionNotifier notifier;
-    private final EventRule rule;
+    private final EventPurpose purpose;
 
-    /** @param rule what this function's EventBridge rule matches: anything else is skipped before any API call */
-    public EventProcessor(ShareConfig config, EventRule rule, RepositoryConverger converger, DecisionRecorder recorder,
-                          boolean enforcement, CorrectionNotifier notifier) {
+    public EventProcessor(ShareConfig config, RepositoryConverger converger, DecisionRecorder recorder,
+                          EventPurpose purpose) {
         this.config = config;
-        this.rule = rule;
         this.converger = converger;
         this.recorder = recorder;
-        this.enforcement = enforcement;
-        this.notifier = notifier;
+        this.purpose = purpose;
     }
 
     /** Parses and handles the raw event; a malformed one is recorded as a failure and rethrown. */
@@ -58,6 +53,7 @@ public final class EventProcessor {
         String repository = event.repository().map(RepositoryRef::name).orElse(null);
         try {
             Decision decision;
+            EventRule rule = purpose.rule();
             Optional<String> notMatched = rule.rejection(event);
             String notOurs = event.repository()
                     .map(r -> config.notOurRepositoryReason(r.registryId(), r.region())).orElse(null);
@@ -70,18 +66,11 @@ public final class EventProcessor {
             } else if (notOurs != null) {
                 decision = Decision.skipped(repository, notOurs);
             } else {
-                decision = converger.converge(event.repository().get(), false);
-            }
-            if (enforcement && decision.action() == Action.GRANTED) {
-                // The policy had just been edited or deleted: putting the statements back is a restoration.
-                decision = decision.as(Action.RESTORED, decision.reason() + " after the policy was changed");
+                decision = converger.converge(event.repository().get(), false, purpose.trigger());
             }
             recorder.record(decision, context, false);
-            if (enforcement && decision.writes()) {
-                if (decision.action() == Action.REVOKED) {
-                    recorder.correction();
-                }
-                notifier.corrected(decision, event);
+            if (decision.writes()) {
+                purpose.afterWrite(decision, event);
             }
             return decision;
         } catch (RuntimeException e) {

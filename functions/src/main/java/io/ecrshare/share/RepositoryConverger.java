@@ -38,11 +38,11 @@ public final class RepositoryConverger {
     }
 
     /** Decides and, unless {@code dryRun}, applies. A repository deleted meanwhile is skipped, not failed. */
-    public Decision converge(RepositoryRef repository, boolean dryRun) {
+    public Decision converge(RepositoryRef repository, boolean dryRun, Trigger trigger) {
         try {
             Map<String, String> tags = registry.tags(repository);
             Optional<String> policy = registry.policy(repository);
-            Decision decision = decider.decide(repository.name(), tags, policy);
+            Decision decision = decider.decide(repository.name(), tags, policy, trigger);
             if (!dryRun) {
                 apply(repository, decision);
             }

@@ -1,13 +1,11 @@
 package io.ecrshare.share;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.ecrshare.config.ShareTag;
 import io.ecrshare.policy.ManagedStatements;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.policy.PolicyMerger;
 import io.ecrshare.policy.PolicyTooLargeException;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +24,9 @@ public final class ShareDecider {
         this.merger = merger;
     }
 
-    public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText) {
+    /** @param trigger why the repository is looked at: decides how a write is labelled, never what is written */
+    public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText,
+                           Trigger trigger) {
         ShareTag.Reading reading = tag.read(tags);
         boolean shared = reading.shared();
         Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
@@ -55,6 +55,10 @@ public final class ShareDecider {
         if (!shared) {
             action = Action.REVOKED;
             reason = state + "; managed statements removed, other statements kept";
+        } else if (merge.previousManaged().isEmpty() && trigger == Trigger.POLICY_CHANGE) {
+            // The policy had just been edited or deleted: putting the statements back is a restoration.
+            action = Action.RESTORED;
+            reason = state + "; standard statements added after the policy was changed";
         } else if (merge.previousManaged().isEmpty()) {
             action = Action.GRANTED;
             reason = state + "; standard statements added";
@@ -65,20 +69,8 @@ public final class ShareDecider {
         if (!merge.removed().isEmpty()) {
             reason += "; " + merge.removed().size() + " statement(s) granting outsiders removed (exclusive mode)";
         }
-        List<String> restored = shared ? missingOrChanged(merge.previousManaged()) : List.of();
-        return new Decision(repository, action, withLookalikes(reason, merge), Decision.Write.SET, current, desired, restored,
-                merge.removed(), merge.lookalikes());
-    }
-
-    /** Sids of the standard statements that the current policy lacks in exactly their standard form. */
-    private List<String> missingOrChanged(List<JsonNode> previousManaged) {
-        List<String> sids = new ArrayList<>();
-        for (JsonNode standard : merger.standard()) {
-            if (previousManaged.stream().noneMatch(s -> PolicyDocument.equivalentStatements(s, standard))) {
-                sids.add(standard.path("Sid").asText());
-            }
-        }
-        return sids;
+        return new Decision(repository, action, withLookalikes(reason, merge), Decision.Write.SET, current, desired,
+                merge.restoredSids(), merge.removed(), merge.lookalikes());
     }
 
     private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current,

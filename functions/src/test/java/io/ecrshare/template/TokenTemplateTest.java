@@ -8,6 +8,7 @@ import io.ecrshare.policy.ManagedStatements;
 import io.ecrshare.policy.PolicyMerger;
 import io.ecrshare.share.Action;
 import io.ecrshare.share.ShareDecider;
+import io.ecrshare.share.Trigger;
 import io.ecrshare.testsupport.CloudFormationTemplate;
 import io.ecrshare.testsupport.SamTranslator;
 import io.ecrshare.testsupport.ProjectFiles;
@@ -100,7 +101,7 @@ class TokenTemplateTest {
                     tags.put(variant(random, key, true), variant(random, value, false));
                 }
                 ShareTag.Reading reading = new ShareTag(key, value).read(tags);
-                Action grant = decider.decide("app", tags, Optional.empty()).action();
+                Action grant = decider.decide("app", tags, Optional.empty(), Trigger.SWEEP).action();
                 Map<String, List<String>> context = new LinkedHashMap<>();
                 tags.forEach((k, v) -> context.put("aws:ResourceTag/" + k, List.of(v)));
                 Set<Boolean> outcomes = new HashSet<>();
