@@ -22,6 +22,9 @@ public record ShareTag(String key, String value) {
     /** ECR's tag characters (letters, digits, space, _ . : / = + - @), ASCII only so that case folding is unambiguous. */
     private static final Pattern ASCII_TAG_TEXT = Pattern.compile("[A-Za-z0-9 _.:/=+\\-@]+");
 
+    /** The tag ecr-share keeps its write marker in (io.ecrshare.share.WriteMarker): never a sharing signal. */
+    public static final String WRITE_MARKER_KEY = "ecr-share:last-write";
+
     public enum Verdict { SHARED, UNSHARED, AMBIGUOUS }
 
     /** @param reason what was found, for the decision's audit line */
@@ -46,6 +49,9 @@ public record ShareTag(String key, String value) {
         }
         requireAsciiTagText("SHARE_TAG_KEY", key);
         requireAsciiTagText("SHARE_TAG_VALUE", value);
+        if (key.equalsIgnoreCase(WRITE_MARKER_KEY)) {
+            throw new ConfigException("SHARE_TAG_KEY must not be " + WRITE_MARKER_KEY + " (ecr-share's write marker)");
+        }
         if (key.regionMatches(true, 0, "aws:", 0, 4)) {
             throw new ConfigException("SHARE_TAG_KEY must not start with aws: (reserved by AWS): " + key);
         }

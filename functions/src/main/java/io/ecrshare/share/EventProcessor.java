@@ -66,7 +66,7 @@ public final class EventProcessor {
             } else if (notOurs != null) {
                 decision = Decision.skipped(repository, notOurs);
             } else {
-                decision = converger.converge(event.repository().get(), false, purpose.trigger());
+                decision = converger.converge(event.repository().get(), false, purpose.trigger(), personsEdit(event));
             }
             recorder.record(decision, context, false);
             if (decision.writes()) {
@@ -79,5 +79,13 @@ public final class EventProcessor {
         } finally {
             recorder.flush();
         }
+    }
+
+    /** A person's SetRepositoryPolicy, for the enforcer to check whether one of our writes overwrote it. */
+    private Optional<PolicyEdit> personsEdit(CloudTrailEvent event) {
+        if (purpose.trigger() != Trigger.POLICY_CHANGE || !"SetRepositoryPolicy".equals(event.eventName())) {
+            return Optional.empty();
+        }
+        return PolicyEdit.of(event.actor(), event.eventId(), event.eventTime(), event.requestedPolicyText());
     }
 }

@@ -44,7 +44,7 @@ public final class ShareDecider {
         }
         if (desired.isEmpty()) {
             return new Decision(repository, Action.REVOKED, state + "; managed statements removed, no statement left",
-                    Decision.Write.DELETE, current, desired, List.of(), merge.removed(), merge.lookalikes());
+                    Decision.Write.DELETE, current, desired, List.of(), merge.removed(), merge.lookalikes(), Optional.empty());
         }
         int size = desired.get().length();
         if (size > PolicyDocument.MAX_LENGTH) {
@@ -70,13 +70,33 @@ public final class ShareDecider {
             reason += "; " + merge.removed().size() + " statement(s) granting outsiders removed (exclusive mode)";
         }
         return new Decision(repository, action, withLookalikes(reason, merge), Decision.Write.SET, current, desired,
-                merge.restoredSids(), merge.removed(), merge.lookalikes());
+                merge.restoredSids(), merge.removed(), merge.lookalikes(), Optional.empty());
+    }
+
+    /**
+     * The decision when a person's edit was lost to one of our writes: the policy becomes what they wrote, merged
+     * with the standard statements for the current tags, as if our write had never overwritten it.
+     */
+    public Decision decideRecovery(String repository, Map<String, String> tags, Optional<String> currentPolicyText,
+                                   LostUpdate lost, Trigger trigger) {
+        Decision onTheirs = decide(repository, tags, Optional.of(lost.edit().policy().toJson()), trigger);
+        Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
+        Optional<PolicyDocument> desired = onTheirs.after();
+        boolean same = desired.isPresent() ? current.isPresent() && desired.get().isEquivalentTo(current.get()) : current.isEmpty();
+        if (same) {
+            return unchanged(repository, "lost update found but nothing to put back; " + onTheirs.reason(), current,
+                    merger.merge(current, tag.isCarriedBy(tags))).withLostUpdate(lost);
+        }
+        String reason = "lost update recovered: " + lost.edit().actor() + "'s SetRepositoryPolicy (" + lost.edit().eventId()
+                + ") had been overwritten by ecr-share; " + onTheirs.reason();
+        return new Decision(repository, Action.RESTORED, reason, desired.isPresent() ? Decision.Write.SET : Decision.Write.DELETE,
+                current, desired, onTheirs.restoredSids(), onTheirs.removed(), onTheirs.lookalikes(), Optional.of(lost));
     }
 
     private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current,
                                       PolicyMerger.Merge merge) {
         return new Decision(repository, Action.UNCHANGED, withLookalikes(reason, merge), Decision.Write.NONE, current, current,
-                List.of(), List.of(), merge.lookalikes());
+                List.of(), List.of(), merge.lookalikes(), Optional.empty());
     }
 
     private static String withLookalikes(String reason, PolicyMerger.Merge merge) {
