@@ -1,5 +1,6 @@
 package io.ecrshare.template;
 
+import io.ecrshare.share.WriteMarker;
 import io.ecrshare.testsupport.CloudFormationTemplate;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,12 @@ class TemplateTest {
             Map<?, ?> statement = (Map<?, ?>) statements.get(0);
             assertEquals(actions, statement.get("Action"), function);
             assertEquals(REPOSITORIES, statement.get("Resource"), function);
-            assertEquals(1, statements.size(), function + " has no other unconditional statement");
+            assertEquals(2, statements.size(), function + " has no other statement than the write marker's");
+            Map<?, ?> marker = (Map<?, ?>) statements.get(1);
+            assertEquals("ecr:TagResource", marker.get("Action"), function);
+            assertEquals(REPOSITORIES, marker.get("Resource"), function);
+            assertEquals(Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(WriteMarker.TAG_KEY)),
+                    "Null", Map.of("aws:TagKeys", "false")), marker.get("Condition"), function + ": the marker tag only");
         });
     }
 
