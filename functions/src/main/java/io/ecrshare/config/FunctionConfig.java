@@ -13,14 +13,17 @@ import java.util.Optional;
  * @param reconcileConcurrency   repositories a reconcile works on at once
  * @param notificationTopicArn   SNS topic for correction notices, if any
  * @param tokenRoleArn           the role whose sessions mint tokens (the token function's only)
+ * @param tokenCacheScope        who shares a cached token: each caller session (default) or each role
  */
 public record FunctionConfig(ShareConfig sharing, int policyRejectedAttempts, int reconcileConcurrency,
-                             Optional<String> notificationTopicArn, Optional<String> tokenRoleArn) {
+                             Optional<String> notificationTopicArn, Optional<String> tokenRoleArn,
+                             TokenCacheScope tokenCacheScope) {
 
     public static final String POLICY_REJECTED_ATTEMPTS = "POLICY_REJECTED_ATTEMPTS";
     public static final String RECONCILE_CONCURRENCY = "RECONCILE_CONCURRENCY";
     public static final String NOTIFICATION_TOPIC_ARN = "NOTIFICATION_TOPIC_ARN";
     public static final String TOKEN_ROLE_ARN = "TOKEN_ROLE_ARN";
+    public static final String TOKEN_CACHE_SCOPE = "TOKEN_CACHE_SCOPE";
 
     public static FunctionConfig fromEnvironment(Map<String, String> env) {
         ShareConfig sharing = ShareConfig.fromEnvironment(env);
@@ -31,7 +34,8 @@ public record FunctionConfig(ShareConfig sharing, int policyRejectedAttempts, in
         if (tokenRole.isPresent() && !AwsIds.ROLE_ARN.matcher(tokenRole.get()).matches()) {
             throw new ConfigException(TOKEN_ROLE_ARN + " must be an IAM role ARN, got: " + tokenRole.get());
         }
-        return new FunctionConfig(sharing, attempts, concurrency, topic, tokenRole);
+        TokenCacheScope cacheScope = TokenCacheScope.parse(TOKEN_CACHE_SCOPE, env.get(TOKEN_CACHE_SCOPE));
+        return new FunctionConfig(sharing, attempts, concurrency, topic, tokenRole, cacheScope);
     }
 
     /** The minting role, which only the token function needs: its absence stops that function at cold start. */
