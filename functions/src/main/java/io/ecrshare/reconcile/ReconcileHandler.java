@@ -2,6 +2,7 @@ package io.ecrshare.reconcile;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.ecrshare.observability.Invocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrshare.event.MalformedEventException;
@@ -49,6 +50,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Invocation.begin(context == null ? null : context.getAwsRequestId());
         byte[] raw = input.readAllBytes();
         ReconcileRequest request;
         try {

@@ -131,4 +131,14 @@ class EventAcceptanceMotoTest {
                 .get("action").asText());
         assertEquals(Map.of(), registry.snapshot());
     }
+
+    @Test
+    void everyLineOfAnInvocationCarriesItsLambdaRequestId() throws Exception {
+        GrantHandler grant = new GrantHandler(TestConfig.components(TestConfig.env(), registry, output, "grant",
+                new TestConfig.RecordingSleeper()));
+        grant.handleRequest(ProjectFiles.eventStream("grant-tag-resource.json"), new ByteArrayOutputStream(),
+                io.ecrshare.testsupport.LambdaContext.withRequestId("req-grant-1"));
+        assertTrue(output.lines().size() >= 2, output.text());
+        assertTrue(output.lines().stream().allMatch(l -> "req-grant-1".equals(l.path("lambdaRequestId").asText())), output.text());
+    }
 }
