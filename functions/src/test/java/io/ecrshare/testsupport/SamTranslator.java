@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * template.yaml as CloudFormation will see it: translated by aws-sam-translator (installed with moto and
  * cfn-lint; missing it fails, never skips), then, for a stand-in of what CloudFormation does at create time,
  * {@link #resolve} evaluates the intrinsic functions the template uses (Ref, Fn::If with the template's
- * Conditions, Fn::Split, Fn::Join, Fn::Sub) as the CloudFormation User Guide's "Intrinsic function reference"
+ * Conditions, Fn::Split, Fn::Join, Fn::Sub; Fn::GetAtt stands for the resource's logical ID) as the CloudFormation User Guide's "Intrinsic function reference"
  * defines them (Fn::Split keeps empty strings; AWS::NoValue removes the property or list element).
  */
 public final class SamTranslator {
@@ -99,6 +99,9 @@ public final class SamTranslator {
             switch (fn) {
                 case "Ref" -> {
                     return ref(args.asText());
+                }
+                case "Fn::GetAtt" -> {
+                    return TextNode.valueOf(args.get(0).asText());   // another resource's attribute: its logical ID stands in
                 }
                 case "Fn::If" -> {
                     return resolve(condition(args.get(0).asText()) ? args.get(1) : args.get(2));
