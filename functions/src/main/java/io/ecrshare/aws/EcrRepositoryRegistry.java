@@ -78,6 +78,15 @@ public final class EcrRepositoryRegistry implements RepositoryRegistry {
     }
 
     @Override
+    public void tag(RepositoryRef repository, String key, String value) {
+        try {
+            ecr.tagResource(r -> r.resourceArn(repository.arn()).tags(Tag.builder().key(key).value(value).build()));
+        } catch (RepositoryNotFoundException e) {
+            throw new UnknownRepositoryException(repository.name());
+        }
+    }
+
+    @Override
     public void forEachRepository(Consumer<RepositoryRef> action) {
         ecr.describeRepositoriesPaginator(r -> r.maxResults(PAGE_SIZE)).repositories()
                 .forEach(repo -> action.accept(new RepositoryRef(repo.registryId(), region, repo.repositoryName())));

@@ -3,6 +3,7 @@ package io.ecrshare.config;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * What this deployment shares with whom (part of {@link FunctionConfig}), read from environment variables once
@@ -10,7 +11,9 @@ import java.util.TreeSet;
  * {@link ConfigException} naming the bad value.
  */
 public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId,
-                          Set<String> ownRoleArns) {
+                          Set<String> ownRoleArns, String region) {
+
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     public static final String SHARE_TAG_KEY = "SHARE_TAG_KEY";
     public static final String SHARE_TAG_VALUE = "SHARE_TAG_VALUE";
@@ -46,7 +49,28 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
                 ownRoles.add(arn);
             }
         }
-        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles));
+        String region = blankToNull(env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION")));
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new ConfigException("AWS_REGION must be a Region name such as eu-west-1, got: " + region);
+        }
+        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles), region);
+    }
+
+    /**
+     * Why a repository named by an event is not this deployment's to act on (another account or Region), or
+     * null when it is. Without a known owner account and Region nothing is ours (fail closed).
+     */
+    public String notOurRepositoryReason(String registryId, String repositoryRegion) {
+        if (ownerAccountId == null || region == null) {
+            return "OWNER_ACCOUNT_ID and AWS_REGION must be set to act on events";
+        }
+        if (!ownerAccountId.equals(registryId)) {
+            return "repository of account " + registryId + ", not of this account " + ownerAccountId;
+        }
+        if (!region.equals(repositoryRegion)) {
+            return "repository in Region " + repositoryRegion + ", not in this Region " + region;
+        }
+        return null;
     }
 
     /** True when a role ARN (the session issuer of a CloudTrail event) belongs to this stack. */

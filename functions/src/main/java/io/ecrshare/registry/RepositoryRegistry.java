@@ -19,6 +19,9 @@ public interface RepositoryRegistry {
     /** Deletes the policy; a policy that is already gone counts as deleted. @throws UnknownRepositoryException */
     void deletePolicy(RepositoryRef repository);
 
+    /** Sets one tag on the repository (ecr-share's write marker). @throws UnknownRepositoryException */
+    void tag(RepositoryRef repository, String key, String value);
+
     /** Every repository of the registry, page by page. */
     void forEachRepository(Consumer<RepositoryRef> action);
 }

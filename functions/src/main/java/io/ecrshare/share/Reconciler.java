@@ -88,7 +88,7 @@ public final class Reconciler {
     private ReconcileReport.Entry converge(RepositoryRef repository, boolean dryRun, Map<String, Object> context) {
         try {
             Decision decision = converger.converge(repository, dryRun, Trigger.SWEEP);
-            if (decision.action() == Action.UNCHANGED && !dryRun) {
+            if (decision.action() == Action.UNCHANGED && !dryRun && decision.lookalikes().isEmpty()) {
                 recorder.count(decision);
             } else {
                 recorder.record(decision, context, dryRun);

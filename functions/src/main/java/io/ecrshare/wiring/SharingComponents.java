@@ -69,7 +69,7 @@ public record SharingComponents(FunctionConfig settings, RepositoryRegistry regi
                 ? new ForeignAccessReview(config.ownerAccountId(), config.consumers()) : null;
         ShareDecider decider = new ShareDecider(config.tag(), new PolicyMerger(managed, review));
         RepositoryConverger converger = new RepositoryConverger(registry, decider, settings.policyRejectedAttempts(),
-                POLICY_REJECTED_BACKOFF, sleeper);
+                POLICY_REJECTED_BACKOFF, sleeper, Clock.systemUTC());
         return new SharingComponents(settings, registry, converger, new DecisionRecorder(log, metrics), log, notifier);
     }
 

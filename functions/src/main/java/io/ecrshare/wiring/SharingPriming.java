@@ -26,18 +26,18 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * SnapStart priming of the policy functions (their {@link #checkpointHook}): one throwaway grant of a made-up repository through the whole
- * path (event parsing, the decision and policy merge, the audit log line, the SDK's ECR marshalling, signing,
- * error and response unmarshalling), answered from memory ({@link PrimingHttpClient}) with fake credentials and
- * logs written nowhere, then one real HTTPS request ({@link HttpsPriming}). The classes the first real event
- * needs are then loaded and initialised in the snapshot instead of in the first invocation after a restore.
- * The in-memory grant makes no network call; nothing is shared with the real components but the JVM.
+ * SnapStart priming of the policy functions (their {@link #checkpointHook}): one throwaway grant of a made-up
+ * repository through the whole path (event parsing, the decision and policy merge, the audit log line, the
+ * SDK's ECR marshalling, signing, error and response unmarshalling), answered from memory
+ * ({@link PrimingHttpClient}) with fake credentials and logs written nowhere, then one real HTTPS request
+ * ({@link HttpsPriming}). The classes the first real event needs are then loaded and initialised in the
+ * snapshot instead of in the first invocation after a restore. The in-memory part makes no network call;
+ * nothing is shared with the real components but the JVM.
  */
 public final class SharingPriming {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static final String REPOSITORY = "ecr-share-priming";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SharingPriming() {
     }
@@ -61,10 +61,13 @@ public final class SharingPriming {
 
     /** @return the decision of the priming grant (tests check the path really ran) */
     public static Decision prime(FunctionConfig settings, Map<String, String> env) {
+        ShareConfig config = settings.sharing();
         SharingComponents components = primingComponents(settings, env);
-        String region = PrimingClients.region(env);
-        String event = "{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.ecr\",\"account\":\"000000000000\","
-                + "\"region\":\"" + region + "\",\"detail\":{\"eventName\":\"CreateRepository\","
+        String region = config.region() != null ? config.region() : PrimingClients.region(env);
+        // This deployment's own account and Region, and what the grant rule matches: the whole path runs.
+        String account = config.ownerAccountId() != null ? config.ownerAccountId() : "000000000000";
+        String event = "{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.ecr\",\"account\":\"" + account + "\","
+                + "\"region\":\"" + region + "\",\"detail\":{\"eventSource\":\"ecr.amazonaws.com\",\"eventName\":\"CreateRepository\","
                 + "\"eventID\":\"priming\",\"userIdentity\":{\"arn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\","
                 + "\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::000000000000:role/priming\"}}},"
                 + "\"requestParameters\":{\"repositoryName\":\"" + REPOSITORY + "\"}}}";

@@ -11,7 +11,7 @@ import io.ecrshare.reconcile.ReconcileHandler;
 import io.ecrshare.testsupport.CapturedOutput;
 import io.ecrshare.testsupport.CountingRegistry;
 import io.ecrshare.testsupport.FakeEcr;
-import io.ecrshare.testsupport.SamTranslation;
+import io.ecrshare.testsupport.SamTranslator;
 import io.ecrshare.testsupport.TestConfig;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +51,7 @@ class FunctionVersionPublishingTest {
 
     @Test
     void everyFunctionRunsFromASnapStartVersionBehindItsLiveAlias() throws Exception {
-        JsonNode resources = SamTranslation.translate(Map.of("ConsumerAccountIds", "111111111111")).path("Resources");
+        JsonNode resources = SamTranslator.translate(Map.of("ConsumerAccountIds", "111111111111")).resources();
         List<String> snapStart = new ArrayList<>();
         resources.fields().forEachRemaining(e -> {
             if ("AWS::Lambda::Function".equals(e.getValue().path("Type").asText())) {
@@ -94,7 +93,7 @@ class FunctionVersionPublishingTest {
 
     @Test
     void theDigestCoversExactlyEachFunctionsEnvironment() throws Exception {
-        JsonNode resources = SamTranslation.translate(Map.of("ConsumerAccountIds", "111111111111")).path("Resources");
+        JsonNode resources = SamTranslator.translate(Map.of("ConsumerAccountIds", "111111111111")).resources();
         JsonNode digest = resources.at("/FunctionConfigurationDigest/Properties");
         for (String function : FUNCTIONS) {
             String name = function.replace("Function", "");
@@ -111,9 +110,9 @@ class FunctionVersionPublishingTest {
     }
 
     private Deployment deploy(Map<String, String> parameters) throws Exception {
-        JsonNode template = SamTranslation.translate(parameters);
-        JsonNode resources = template.path("Resources");
-        JsonNode properties = resolve(resources.at("/FunctionConfigurationDigest/Properties"), template.path("Parameters"), parameters);
+        SamTranslator translated = SamTranslator.translate(parameters);
+        JsonNode resources = translated.resources();
+        JsonNode properties = translated.resolve(resources.at("/FunctionConfigurationDigest/Properties"));
         JsonNode digests = answer(properties);
         Map<String, String> versionIds = new TreeMap<>();
         Map<String, String> descriptions = new TreeMap<>();
@@ -184,48 +183,5 @@ class FunctionVersionPublishingTest {
         }
         assertEquals(1, answers.size(), "CloudFormation gets exactly one answer");
         return JSON.readTree(answers.get(0));
-    }
-
-    /**
-     * CloudFormation's resolution of the digest's properties (Ref to parameters and pseudo parameters,
-     * GetAtt of role ARNs, Join), every value a string as CloudFormation passes them to custom resources.
-     */
-    private static JsonNode resolve(JsonNode node, JsonNode declared, Map<String, String> parameters) {
-        if (node.isObject() && node.has("Ref")) {
-            String name = node.get("Ref").asText();
-            return JSON.getNodeFactory().textNode(switch (name) {
-                case "AWS::AccountId" -> ACCOUNT;
-                case "AWS::Region" -> "us-east-1";
-                case "AWS::Partition" -> "aws";
-                default -> {
-                    assertTrue(declared.has(name), "unknown reference " + name);
-                    yield parameters.getOrDefault(name, declared.path(name).path("Default").asText());
-                }
-            });
-        }
-        if (node.isObject() && node.has("Fn::GetAtt")) {
-            String logicalId = node.get("Fn::GetAtt").get(0).asText();
-            assertEquals("Arn", node.get("Fn::GetAtt").get(1).asText());
-            return JSON.getNodeFactory().textNode("arn:aws:iam::" + ACCOUNT + ":role/ecr-share-" + logicalId + "-ABC123");
-        }
-        if (node.isObject() && node.has("Fn::Join")) {
-            List<String> parts = new ArrayList<>();
-            node.get("Fn::Join").get(1).forEach(p -> parts.add(resolve(p, declared, parameters).asText()));
-            return JSON.getNodeFactory().textNode(String.join(node.get("Fn::Join").get(0).asText(), parts));
-        }
-        if (node.isObject()) {
-            ObjectNode copy = JSON.createObjectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                copy.set(e.getKey(), resolve(e.getValue(), declared, parameters));
-            }
-            return copy;
-        }
-        if (node.isArray()) {
-            var copy = JSON.createArrayNode();
-            node.forEach(item -> copy.add(resolve(item, declared, parameters)));
-            return copy;
-        }
-        return JSON.getNodeFactory().textNode(node.asText());
     }
 }

@@ -72,6 +72,12 @@ public final class CountingRegistry implements RepositoryRegistry {
     }
 
     @Override
+    public void tag(RepositoryRef repository, String key, String value) {
+        count("TagResource");
+        delegate.tag(repository, key, value);
+    }
+
+    @Override
     public void forEachRepository(Consumer<RepositoryRef> action) {
         count("DescribeRepositories");
         delegate.forEachRepository(action);

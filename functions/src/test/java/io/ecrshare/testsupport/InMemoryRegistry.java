@@ -93,6 +93,14 @@ public final class InMemoryRegistry implements RepositoryRegistry {
     }
 
     @Override
+    public synchronized void tag(RepositoryRef repository, String key, String value) {
+        enter("TagResource", repository);
+        Map<String, String> updated = new java.util.TreeMap<>(tags.get(repository.name()));
+        updated.put(key, value);
+        tags.put(repository.name(), updated);
+    }
+
+    @Override
     public void forEachRepository(Consumer<RepositoryRef> action) {
         List<String> names;
         synchronized (this) {
