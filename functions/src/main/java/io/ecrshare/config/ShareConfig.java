@@ -1,5 +1,7 @@
 package io.ecrshare.config;
 
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,9 +13,10 @@ import java.util.regex.Pattern;
  * {@link ConfigException} naming the bad value.
  */
 public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId,
-                          Set<String> ownRoleArns) {
+                          Set<String> ownRoleArns, List<String> replicationSourceRegions, boolean revokeOnDelete) {
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
 
     public static final String SHARE_TAG_KEY = "SHARE_TAG_KEY";
@@ -26,6 +29,24 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
     public static final String OWNER_ACCOUNT_ID = "OWNER_ACCOUNT_ID";
     /** Comma-separated execution role ARNs of this stack's functions: events they cause are our own writes. */
     public static final String OWN_ROLE_ARNS = "OWN_ROLE_ARNS";
+    /**
+     * Comma-separated Regions whose repositories this Region's replicas come from: an untagged repository is
+     * shared when its namesake there carries the sharing tag. This Region itself is ignored, so one value
+     * serves every stack instance of a StackSet.
+     */
+    public static final String REPLICATION_SOURCE_REGIONS = "REPLICATION_SOURCE_REGIONS";
+    /** "true": deleting the stack removes the managed statements from every repository. */
+    public static final String REVOKE_ON_DELETE = "REVOKE_ON_DELETE";
+
+    public ShareConfig {
+        ownRoleArns = Set.copyOf(ownRoleArns);
+        replicationSourceRegions = List.copyOf(replicationSourceRegions);
+    }
+
+    /** A configuration without replication sources and without revoke on delete. */
+    public ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId, Set<String> ownRoleArns) {
+        this(tag, consumers, mode, ownerAccountId, ownRoleArns, List.of(), false);
+    }
 
     public static ShareConfig fromEnvironment(Map<String, String> env) {
         ShareTag tag = new ShareTag(env.getOrDefault(SHARE_TAG_KEY, "ecr-share"), env.getOrDefault(SHARE_TAG_VALUE, "true"));
@@ -50,7 +71,41 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
                 ownRoles.add(arn);
             }
         }
-        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles));
+        String region = blankToNull(env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION")));
+        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles),
+                sourceRegions(env.get(REPLICATION_SOURCE_REGIONS), region), flag(REVOKE_ON_DELETE, env.get(REVOKE_ON_DELETE)));
+    }
+
+    private static List<String> sourceRegions(String raw, String ownRegion) {
+        Set<String> regions = new TreeSet<>();
+        if (raw != null) {
+            for (String part : raw.split(",")) {
+                String region = part.trim();
+                if (region.isEmpty()) {
+                    continue;
+                }
+                if (!REGION.matcher(region).matches()) {
+                    throw new ConfigException(REPLICATION_SOURCE_REGIONS + " contains an invalid value '" + region
+                            + "': expected a Region name such as eu-west-1");
+                }
+                if (!region.equals(ownRegion)) {
+                    regions.add(region);
+                }
+            }
+        }
+        return List.copyOf(regions);
+    }
+
+    private static boolean flag(String name, String raw) {
+        String value = blankToNull(raw);
+        if (value == null) {
+            return false;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got: " + raw);
+        };
     }
 
     /** True when a role ARN (the session issuer of a CloudTrail event) belongs to this stack. */

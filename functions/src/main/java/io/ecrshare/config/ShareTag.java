@@ -27,6 +27,15 @@ public record ShareTag(String key, String value) {
         return actual != null && actual.trim().toLowerCase(Locale.ROOT).equals(value.trim().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * True when the tags hold this key at all, whatever its value: a replica tagged {@code ecr-share=false}
+     * has been decided locally and does not follow its source.
+     */
+    public boolean isKeyIn(Map<String, String> tags) {
+        // Key compared as IAM compares tag keys (case-insensitively).
+        return tags.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(key));
+    }
+
     @Override
     public String toString() {
         return key + "=" + value;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.observability.JsonLog;
+import io.ecrshare.share.Action;
 import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.share.Reconciler;
 import io.ecrshare.wiring.SharingComponents;
@@ -20,8 +21,11 @@ import java.util.Map;
  * <ul>
  *   <li>the schedule's "Scheduled Event": apply to every repository;</li>
  *   <li>{@code {"dryRun": true}}: plan, change nothing, return what would be done per repository;</li>
+ *   <li>{@code {"dryRun": true, "revokeAll": true}}: preview of an uninstall with RevokeOnDelete;</li>
  *   <li>a CloudFormation custom resource request (every deploy that changes the configuration): answer
- *       CloudFormation first, then apply, so repositories converge without waiting for the schedule.</li>
+ *       CloudFormation first, then apply, so repositories converge without waiting for the schedule. A Delete
+ *       with RevokeOnDelete removes the managed statements from every repository first and then answers with
+ *       what it removed (FAILED, naming the repositories, if any could not be revoked).</li>
  * </ul>
  * Any repository failure fails the invocation after the whole sweep, so the errors alarm fires.
  */
@@ -32,6 +36,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
     private final Reconciler reconciler;
     private final CloudFormationResponder cloudFormation;
     private final JsonLog log;
+    private final boolean revokeOnDelete;
 
     public ReconcileHandler() {
         this(SharingComponents.fromEnvironment("reconcile"), new CloudFormationResponder());
@@ -41,15 +46,21 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.reconciler = components.reconciler();
         this.cloudFormation = cloudFormation;
         this.log = components.log();
+        this.revokeOnDelete = components.config().revokeOnDelete();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode request = parse(input);
         boolean dryRun = false;
+        boolean revokeAll = false;
         String trigger;
         if (request.hasNonNull("RequestType") && request.hasNonNull("ResponseURL")) {
             String type = request.get("RequestType").asText();
+            if ("Delete".equals(type) && revokeOnDelete) {
+                revokeAllOnDelete(request, output);
+                return;
+            }
             cloudFormation.respond(request, true, "ecr-share reconcile started; see the reconcile function's log");
             if ("Delete".equals(type)) {
                 log.info("stack resource deleted; repository policies are left as they are", Map.of("trigger", "deploy"));
@@ -62,18 +73,52 @@ public final class ReconcileHandler implements RequestStreamHandler {
                 throw new MalformedEventException("'dryRun' must be true or false");
             }
             dryRun = request.get("dryRun").asBoolean();
-            trigger = dryRun ? "plan" : "manual";
+            if (request.has("revokeAll")) {
+                // Only a preview: the real revoke runs when the stack is deleted with RevokeOnDelete.
+                if (!request.get("revokeAll").isBoolean() || !dryRun) {
+                    throw new MalformedEventException("'revokeAll' is only accepted as {\"dryRun\": true, \"revokeAll\": true} "
+                            + "(a preview; the stack's deletion with RevokeOnDelete=true revokes)");
+                }
+                revokeAll = request.get("revokeAll").asBoolean();
+            }
+            trigger = dryRun ? (revokeAll ? "plan:revokeAll" : "plan") : "manual";
         } else if ("Scheduled Event".equals(request.path("detail-type").asText())) {
             trigger = "schedule";
         } else {
             trigger = "manual";
         }
-        ReconcileReport report = reconciler.run(dryRun, trigger);
+        ReconcileReport report = reconciler.run(dryRun, revokeAll, trigger);
         output.write(JSON.writeValueAsBytes(report.toJson()));
         output.flush();
         if (!report.failures().isEmpty()) {
             throw new ReconcileFailedException(report);
         }
+    }
+
+    /**
+     * Runs within the invocation, before answering, so CloudFormation learns what was removed (the function's
+     * 900 s timeout is below the custom resource's ServiceTimeout).
+     */
+    private void revokeAllOnDelete(JsonNode request, OutputStream output) throws IOException {
+        ReconcileReport report;
+        try {
+            report = reconciler.run(false, true, "deploy:Delete:revokeAll");
+        } catch (RuntimeException e) {
+            cloudFormation.respond(request, false, "revoke on delete failed: " + e.getMessage());
+            throw e;
+        }
+        int revoked = report.totals().getOrDefault(Action.REVOKED, 0);
+        if (report.failures().isEmpty()) {
+            cloudFormation.respond(request, true, "revoked the managed statements of " + revoked + " of "
+                    + report.entries().size() + " repositories");
+        } else {
+            String reason = new ReconcileFailedException(report).getMessage();
+            // CloudFormation shows at most 4 KB of Reason; the full list is in the reconcile log.
+            cloudFormation.respond(request, false, "revoke on delete: " + revoked + " revoked, "
+                    + (reason.length() > 3500 ? reason.substring(0, 3500) + " ..." : reason));
+        }
+        output.write(JSON.writeValueAsBytes(report.toJson()));
+        output.flush();
     }
 
     private static JsonNode parse(InputStream input) {

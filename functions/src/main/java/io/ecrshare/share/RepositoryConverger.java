@@ -5,7 +5,10 @@ import io.ecrshare.registry.RepositoryRef;
 import io.ecrshare.registry.RepositoryRegistry;
 import io.ecrshare.registry.UnknownRepositoryException;
 
+import io.ecrshare.config.ShareTag;
+
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +20,7 @@ public final class RepositoryConverger {
 
     private final RepositoryRegistry registry;
     private final ShareDecider decider;
+    private final ReplicationSources replicationSources;
     private final int rejectedPolicyAttempts;
     private final Duration rejectedPolicyBackoff;
     private final Sleeper sleeper;
@@ -25,13 +29,14 @@ public final class RepositoryConverger {
      * @param rejectedPolicyAttempts how often to try a policy ECR rejects as invalid (IAM propagation can
      *                               take seconds) before failing the invocation
      */
-    public RepositoryConverger(RepositoryRegistry registry, ShareDecider decider, int rejectedPolicyAttempts,
-                               Duration rejectedPolicyBackoff, Sleeper sleeper) {
+    public RepositoryConverger(RepositoryRegistry registry, ShareDecider decider, ReplicationSources replicationSources,
+                               int rejectedPolicyAttempts, Duration rejectedPolicyBackoff, Sleeper sleeper) {
         if (rejectedPolicyAttempts < 1) {
             throw new IllegalArgumentException("rejectedPolicyAttempts must be at least 1");
         }
         this.registry = registry;
         this.decider = decider;
+        this.replicationSources = replicationSources;
         this.rejectedPolicyAttempts = rejectedPolicyAttempts;
         this.rejectedPolicyBackoff = rejectedPolicyBackoff;
         this.sleeper = sleeper;
@@ -41,8 +46,37 @@ public final class RepositoryConverger {
     public Decision converge(RepositoryRef repository, boolean dryRun) {
         try {
             Map<String, String> tags = registry.tags(repository);
+            ReplicationSources.Lookup source = null;
+            if (replicationSources.decidesFor(tags)) {
+                source = replicationSources.find(repository);
+                if (source.sharedIn().isPresent()) {
+                    ShareTag tag = replicationSources.tag();
+                    if (!dryRun) {
+                        // Tag first: should the policy write fail, the next event or reconcile sees a tagged repository.
+                        registry.tag(repository, tag.key(), tag.value());
+                    }
+                    tags = new HashMap<>(tags);
+                    tags.put(tag.key(), tag.value());
+                }
+            }
             Optional<String> policy = registry.policy(repository);
             Decision decision = decider.decide(repository.name(), tags, policy);
+            if (source != null && !source.note().isEmpty()) {
+                decision = decision.as(decision.action(), decision.reason() + "; " + source.note());
+            }
+            if (!dryRun) {
+                apply(repository, decision);
+            }
+            return decision;
+        } catch (UnknownRepositoryException e) {
+            return Decision.skipped(repository.name(), "repository no longer exists");
+        }
+    }
+
+    /** Uninstall: removes the managed statements whatever the tags say (unless {@code dryRun}). */
+    public Decision revoke(RepositoryRef repository, boolean dryRun) {
+        try {
+            Decision decision = decider.decideRevokeAll(repository.name(), registry.policy(repository));
             if (!dryRun) {
                 apply(repository, decision);
             }

@@ -27,10 +27,18 @@ public final class ShareDecider {
 
     public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText) {
         boolean shared = tag.isCarriedBy(tags);
+        return decide(repository, shared, shared ? "tagged " + tag : "not tagged " + tag, currentPolicyText);
+    }
+
+    /** Uninstall (RevokeOnDelete): whatever the tags say, the repository keeps nothing of ours. */
+    public Decision decideRevokeAll(String repository, Optional<String> currentPolicyText) {
+        return decide(repository, false, "revoke all", currentPolicyText);
+    }
+
+    private Decision decide(String repository, boolean shared, String state, Optional<String> currentPolicyText) {
         Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
         PolicyMerger.Merge merge = merger.merge(current, shared);
         Optional<PolicyDocument> desired = merge.desired();
-        String state = shared ? "tagged " + tag : "not tagged " + tag;
 
         boolean nothingOfOurs = merge.previousManaged().isEmpty() && merge.removed().isEmpty();
         if (!shared && nothingOfOurs) {

@@ -16,6 +16,7 @@ import io.ecrshare.share.CorrectionNotifier;
 import io.ecrshare.share.DecisionRecorder;
 import io.ecrshare.share.EventProcessor;
 import io.ecrshare.share.Reconciler;
+import io.ecrshare.share.ReplicationSources;
 import io.ecrshare.share.RepositoryConverger;
 import io.ecrshare.share.ShareDecider;
 import io.ecrshare.share.Sleeper;
@@ -64,7 +65,7 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
         JsonLog log = new JsonLog(logs, Clock.systemUTC(), function);
         try {
             ShareConfig config = ShareConfig.fromEnvironment(env);
-            RepositoryRegistry registry = new EcrRepositoryRegistry(clients.ecr());
+            RepositoryRegistry registry = new EcrRepositoryRegistry(clients.ecr(), clients::ecr);
             String topic = env.get(NOTIFICATION_TOPIC_ARN);
             CorrectionNotifier notifier = topic == null || topic.isBlank() ? CorrectionNotifier.NONE
                     : new SnsCorrectionNotifier(clients.sns(), topic.trim(), log);
@@ -83,7 +84,9 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
         ForeignAccessReview review = config.mode() == EnforcementMode.EXCLUSIVE
                 ? new ForeignAccessReview(config.ownerAccountId(), config.consumers()) : null;
         ShareDecider decider = new ShareDecider(config.tag(), new PolicyMerger(managed, review));
-        RepositoryConverger converger = new RepositoryConverger(registry, decider,
+        ReplicationSources sources = config.replicationSourceRegions().isEmpty() ? ReplicationSources.NONE
+                : new ReplicationSources(registry, config.tag(), config.replicationSourceRegions());
+        RepositoryConverger converger = new RepositoryConverger(registry, decider, sources,
                 intSetting(env, POLICY_REJECTED_ATTEMPTS, 4, 1, 10), POLICY_REJECTED_BACKOFF, sleeper);
         return new SharingComponents(config, registry, converger, new DecisionRecorder(log, metrics), log, notifier,
                 intSetting(env, RECONCILE_CONCURRENCY, 8, 1, 64));

@@ -70,7 +70,7 @@ class PlanCommandTest {
     void badConfigurationAndUsageAreClearErrors() {
         Result invalid = run("plan", "--region", "us-east-1", "--consumer-account-ids", "11111111111");
         assertEquals(2, invalid.exit());
-        assertTrue(invalid.err().contains("CONSUMER_ACCOUNT_IDS contains an invalid value '11111111111'"), invalid.err());
+        assertTrue(invalid.err().contains("--consumer-account-ids contains an invalid value '11111111111'"), invalid.err());
 
         Result usage = run("apply");
         assertEquals(2, usage.exit());

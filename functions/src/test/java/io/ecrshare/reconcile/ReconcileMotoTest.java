@@ -180,6 +180,51 @@ class ReconcileMotoTest {
     }
 
     @Test
+    void deleteWithRevokeOnDeleteRemovesEveryManagedStatementAndReportsWhatItRemoved() throws Exception {
+        invoke(ProjectFiles.eventStream("reconcile-schedule.json"));
+        long shared = repositories.stream().filter(r -> policyOf(r.name()) != null && policyOf(r.name()).contains("EcrShare")).count();
+        Map<String, String> env = new java.util.HashMap<>(TestConfig.env());
+        env.put("REVOKE_ON_DELETE", "true");
+        handler = new ReconcileHandler(TestConfig.components(env, registry, output, "reconcile",
+                new TestConfig.RecordingSleeper()), new CloudFormationResponder());
+        registry.reset();
+
+        JsonNode preview = invoke("{\"dryRun\": true, \"revokeAll\": true}");
+        assertEquals(shared, preview.at("/totals/revoked").asLong(), preview.toString());
+        assertEquals(0, registry.writes(), "the preview changes nothing");
+        assertThrows(MalformedEventException.class, () -> invoke("{\"dryRun\": false, \"revokeAll\": true}"),
+                "only the stack's deletion revokes");
+
+        List<String> answers = new CopyOnWriteArrayList<>();
+        HttpServer cloudFormation = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        cloudFormation.createContext("/", exchange -> {
+            answers.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        cloudFormation.start();
+        try {
+            String url = "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/presigned?X-Amz-Signature=abc";
+            invoke("""
+                    {"RequestType":"Delete","ResponseURL":"%s","StackId":"arn:aws:cloudformation:us-east-1:123456789012:stack/ecr-share/1",
+                     "RequestId":"d2a2","LogicalResourceId":"ConfigurationConvergence","ResourceType":"Custom::EcrShareConvergence",
+                     "PhysicalResourceId":"ecr-share-configuration-convergence","ResourceProperties":{}}""".formatted(url));
+        } finally {
+            cloudFormation.stop(0);
+        }
+
+        assertEquals(1, answers.size(), "answered once, after the revoke");
+        JsonNode answer = JSON.readTree(answers.get(0));
+        assertEquals("SUCCESS", answer.get("Status").asText());
+        assertEquals("revoked the managed statements of " + shared + " of " + REPOSITORIES + " repositories",
+                answer.get("Reason").asText());
+        for (GeneratedRegistry.Repository repository : repositories) {
+            String policy = policyOf(repository.name());
+            assertTrue(policy == null || !policy.contains("EcrShare"), repository + ": " + policy);
+        }
+    }
+
+    @Test
     void malformedInputIsRejectedClearly() {
         MalformedEventException e = assertThrows(MalformedEventException.class, () -> invoke("{\"dryRun\":\"yes\"}"));
         assertTrue(e.getMessage().contains("dryRun"));

@@ -34,7 +34,7 @@ public final class CountingRegistry implements RepositoryRegistry {
     }
 
     public int writes() {
-        return calls("SetRepositoryPolicy") + calls("DeleteRepositoryPolicy");
+        return calls("SetRepositoryPolicy") + calls("DeleteRepositoryPolicy") + calls("TagResource");
     }
 
     public Map<String, Integer> snapshot() {
@@ -69,6 +69,12 @@ public final class CountingRegistry implements RepositoryRegistry {
     public void deletePolicy(RepositoryRef repository) {
         count("DeleteRepositoryPolicy");
         delegate.deletePolicy(repository);
+    }
+
+    @Override
+    public void tag(RepositoryRef repository, String key, String value) {
+        count("TagResource");
+        delegate.tag(repository, key, value);
     }
 
     @Override
