@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * A tiny IAM identity-policy evaluator for template tests: Allow/Deny (an explicit Deny wins, nothing
  * allowed means denied), Action and Resource with * and ? wildcards, and the condition operators
- * StringEquals, StringEqualsIgnoreCase, StringLike and ArnLike (a missing key never matches).
+ * StringEquals, StringEqualsIgnoreCase, StringLike and ArnLike (a missing key never matches), also with the
+ * ForAnyValue: and ForAllValues: set qualifiers, for which a multi-valued context key (aws:TagKeys,
+ * aws:PrincipalOrgPaths) is given comma-separated; as in IAM, ForAllValues holds when the key is missing.
  */
 final class IamPolicyEvaluator {
 
@@ -47,7 +49,25 @@ final class IamPolicyEvaluator {
                 var key = keys.next();
                 String actual = context.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(key.getKey()))
                         .map(Map.Entry::getValue).findFirst().orElse(null);
-                if (actual == null || list(key.getValue()).stream().noneMatch(v -> compare(operator.getKey(), v.asText(), actual))) {
+                String op = operator.getKey();
+                List<JsonNode> expected = list(key.getValue());
+                if (op.startsWith("ForAllValues:")) {
+                    String base = op.substring("ForAllValues:".length());
+                    if (actual != null && !java.util.Arrays.stream(actual.split(","))
+                            .allMatch(a -> expected.stream().anyMatch(v -> compare(base, v.asText(), a)))) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (op.startsWith("ForAnyValue:")) {
+                    String base = op.substring("ForAnyValue:".length());
+                    if (actual == null || java.util.Arrays.stream(actual.split(","))
+                            .noneMatch(a -> expected.stream().anyMatch(v -> compare(base, v.asText(), a)))) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (actual == null || expected.stream().noneMatch(v -> compare(op, v.asText(), actual))) {
                     return false;
                 }
             }
