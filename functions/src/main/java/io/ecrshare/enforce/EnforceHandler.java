@@ -18,10 +18,13 @@ import java.io.OutputStream;
  */
 public final class EnforceHandler implements RequestStreamHandler {
 
+    /** The value of the metrics' Function dimension and the logs' function field. */
+    public static final String FUNCTION = "enforce";
+
     private final EventProcessor processor;
 
     public EnforceHandler() {
-        this(SharingComponents.fromEnvironment("enforce"));
+        this(SharingComponents.fromEnvironment(FUNCTION));
     }
 
     public EnforceHandler(SharingComponents components) {

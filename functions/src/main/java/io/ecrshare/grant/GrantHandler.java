@@ -18,10 +18,13 @@ import java.io.OutputStream;
  */
 public final class GrantHandler implements RequestStreamHandler {
 
+    /** The value of the metrics' Function dimension and the logs' function field. */
+    public static final String FUNCTION = "grant";
+
     private final EventProcessor processor;
 
     public GrantHandler() {
-        this(SharingComponents.fromEnvironment("grant"));
+        this(SharingComponents.fromEnvironment(FUNCTION));
     }
 
     public GrantHandler(SharingComponents components) {

@@ -31,6 +31,9 @@ import java.util.Map;
  */
 public final class ReconcileHandler implements RequestStreamHandler {
 
+    /** The value of the metrics' Function dimension and the logs' function field. */
+    public static final String FUNCTION = "reconcile";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Reconciler reconciler;
@@ -39,7 +42,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
     private final boolean revokeOnDelete;
 
     public ReconcileHandler() {
-        this(SharingComponents.fromEnvironment("reconcile"), new CloudFormationResponder());
+        this(SharingComponents.fromEnvironment(FUNCTION), new CloudFormationResponder());
     }
 
     public ReconcileHandler(SharingComponents components, CloudFormationResponder cloudFormation) {

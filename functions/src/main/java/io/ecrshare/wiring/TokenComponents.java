@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 public final class TokenComponents {
 
     public static final String TOKEN_ROLE_ARN = "TOKEN_ROLE_ARN";
-    static final String FUNCTION = "token";
+    /** The value of the metrics' Function dimension and the logs' function field. */
+    public static final String FUNCTION = "token";
     /** One retry: a caller behind API Gateway's 29 s limit is better served by a quick 429. */
     static final int UPSTREAM_ATTEMPTS = 2;
 
