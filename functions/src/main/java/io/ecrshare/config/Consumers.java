@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  */
 public record Consumers(List<String> accountIds, List<String> principalArns, List<String> orgIds, List<String> orgPaths) {
 
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     // Role or user ARNs (paths allowed); wildcards only in the name part, never in the account.
     private static final Pattern PRINCIPAL_ARN =
             Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):(role|user)/[\\w+=,.@/*?-]+");
@@ -32,7 +31,7 @@ public record Consumers(List<String> accountIds, List<String> principalArns, Lis
 
     /** Parses the four comma-separated settings; the first invalid value stops everything with its name. */
     public static Consumers parse(String accounts, String principals, String orgs, String paths) {
-        List<String> accountIds = validated("CONSUMER_ACCOUNT_IDS", accounts, ACCOUNT_ID,
+        List<String> accountIds = validated("CONSUMER_ACCOUNT_IDS", accounts, AwsIds.ACCOUNT_ID,
                 "a 12-digit AWS account ID");
         List<String> principalArns = validated("CONSUMER_PRINCIPAL_ARNS", principals, PRINCIPAL_ARN,
                 "an IAM role or user ARN such as arn:aws:iam::123456789012:role/puller (wildcards only after role/ or user/)");

@@ -1,23 +1,20 @@
 package io.ecrshare.config;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
- * Everything the functions need to know about this deployment, read from environment variables once at
- * cold start. {@link #fromEnvironment} either returns a fully valid configuration or throws one
+ * What this deployment shares with whom (part of {@link FunctionConfig}), read from environment variables once
+ * at cold start. {@link #fromEnvironment} either returns a fully valid configuration or throws one
  * {@link ConfigException} naming the bad value.
+ *
+ * @param replicationSourceRegions Regions whose repositories this Region's replicas come from (see
+ *                                 {@link #REPLICATION_SOURCE_REGIONS}); never this Region itself
  */
 public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId,
-                          Set<String> ownRoleArns, List<String> replicationSourceRegions, boolean revokeOnDelete) {
-
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+                          Set<String> ownRoleArns, List<String> replicationSourceRegions) {
 
     public static final String SHARE_TAG_KEY = "SHARE_TAG_KEY";
     public static final String SHARE_TAG_VALUE = "SHARE_TAG_VALUE";
@@ -30,22 +27,21 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
     /** Comma-separated execution role ARNs of this stack's functions: events they cause are our own writes. */
     public static final String OWN_ROLE_ARNS = "OWN_ROLE_ARNS";
     /**
-     * Comma-separated Regions whose repositories this Region's replicas come from: an untagged repository is
-     * shared when its namesake there carries the sharing tag. This Region itself is ignored, so one value
-     * serves every stack instance of a StackSet.
+     * Comma-separated Regions whose repositories this Region's replicas come from: a repository without the
+     * sharing tag key is shared when its namesake there carries the sharing tag. This Region itself is ignored,
+     * so one value serves every stack instance of a StackSet.
      */
     public static final String REPLICATION_SOURCE_REGIONS = "REPLICATION_SOURCE_REGIONS";
-    /** "true": deleting the stack removes the managed statements from every repository. */
-    public static final String REVOKE_ON_DELETE = "REVOKE_ON_DELETE";
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     public ShareConfig {
         ownRoleArns = Set.copyOf(ownRoleArns);
         replicationSourceRegions = List.copyOf(replicationSourceRegions);
     }
 
-    /** A configuration without replication sources and without revoke on delete. */
+    /** A configuration without replication source Regions. */
     public ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId, Set<String> ownRoleArns) {
-        this(tag, consumers, mode, ownerAccountId, ownRoleArns, List.of(), false);
+        this(tag, consumers, mode, ownerAccountId, ownRoleArns, List.of());
     }
 
     public static ShareConfig fromEnvironment(Map<String, String> env) {
@@ -54,7 +50,7 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
                 env.get(CONSUMER_ORG_IDS), env.get(CONSUMER_ORG_PATHS));
         EnforcementMode mode = EnforcementMode.parse(env.get(ENFORCEMENT_MODE));
         String owner = blankToNull(env.get(OWNER_ACCOUNT_ID));
-        if (owner != null && !ACCOUNT_ID.matcher(owner).matches()) {
+        if (owner != null && !AwsIds.isAccountId(owner)) {
             throw new ConfigException("OWNER_ACCOUNT_ID must be a 12-digit AWS account ID, got: " + owner);
         }
         Set<String> ownRoles = new TreeSet<>();
@@ -65,7 +61,7 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
                 if (arn.isEmpty()) {
                     continue;
                 }
-                if (!ROLE_ARN.matcher(arn).matches()) {
+                if (!AwsIds.ROLE_ARN.matcher(arn).matches()) {
                     throw new ConfigException("OWN_ROLE_ARNS contains an invalid value '" + arn + "': expected an IAM role ARN");
                 }
                 ownRoles.add(arn);
@@ -73,7 +69,7 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
         }
         String region = blankToNull(env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION")));
         return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles),
-                sourceRegions(env.get(REPLICATION_SOURCE_REGIONS), region), flag(REVOKE_ON_DELETE, env.get(REVOKE_ON_DELETE)));
+                sourceRegions(env.get(REPLICATION_SOURCE_REGIONS), region));
     }
 
     private static List<String> sourceRegions(String raw, String ownRegion) {
@@ -94,18 +90,6 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
             }
         }
         return List.copyOf(regions);
-    }
-
-    private static boolean flag(String name, String raw) {
-        String value = blankToNull(raw);
-        if (value == null) {
-            return false;
-        }
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException(name + " must be true or false, got: " + raw);
-        };
     }
 
     /** True when a role ARN (the session issuer of a CloudTrail event) belongs to this stack. */

@@ -1,6 +1,7 @@
 package io.ecrshare.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecrshare.config.AwsIds;
 import io.ecrshare.config.Consumers;
 
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
 public final class ForeignAccessReview {
 
     private static final Pattern ACCOUNT_IN_ARN = Pattern.compile("arn:[a-z-]+:(iam|sts)::(\\d{12}):.*");
-    private static final Pattern BARE_ACCOUNT = Pattern.compile("\\d{12}");
 
     private final Set<String> allowedAccounts = new HashSet<>();
     private final Set<String> allowedOrgIds;
@@ -74,7 +74,7 @@ public final class ForeignAccessReview {
             return wildcardVerdict(value, statement);
         }
         Matcher arn = ACCOUNT_IN_ARN.matcher(value);
-        String account = arn.matches() ? arn.group(2) : BARE_ACCOUNT.matcher(value).matches() ? value : null;
+        String account = arn.matches() ? arn.group(2) : AwsIds.isAccountId(value) ? value : null;
         if (account == null) {
             return "principal " + value + " is not an account or ARN we can attribute (stale unique ID?)";
         }

@@ -26,6 +26,8 @@ public final class PolicyDocument {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final ObjectNode root;
+    /** The text, serialised once: the size check and the write use the same string. */
+    private String json;
 
     private PolicyDocument(ObjectNode root) {
         this.root = root;
@@ -87,7 +89,10 @@ public final class PolicyDocument {
     }
 
     public String toJson() {
-        return root.toString();
+        if (json == null) {
+            json = root.toString();   // root is never changed after construction
+        }
+        return json;
     }
 
     public int length() {

@@ -22,11 +22,6 @@ public final class PolicyMerger {
         this.exclusiveReview = exclusiveReview;
     }
 
-    /** The standard statements a shared repository carries. */
-    public List<JsonNode> standard() {
-        return managed.standard();
-    }
-
     public Merge merge(Optional<PolicyDocument> current, boolean shared) {
         List<JsonNode> kept = new ArrayList<>();
         List<Removal> removed = new ArrayList<>();
@@ -49,15 +44,28 @@ public final class PolicyMerger {
         }
         Optional<PolicyDocument> result = desired.isEmpty() ? Optional.empty()
                 : Optional.of(current.map(c -> c.withStatements(desired)).orElseGet(() -> PolicyDocument.of(desired)));
-        return new Merge(result, previousManaged, removed);
+        return new Merge(result, previousManaged, removed, shared ? missingOrChanged(previousManaged) : List.of());
+    }
+
+    /** Sids of the standard statements that the current policy lacks in exactly their standard form. */
+    private List<String> missingOrChanged(List<JsonNode> previousManaged) {
+        List<String> sids = new ArrayList<>();
+        for (JsonNode standard : managed.standard()) {
+            if (previousManaged.stream().noneMatch(s -> PolicyDocument.equivalentStatements(s, standard))) {
+                sids.add(standard.path("Sid").asText());
+            }
+        }
+        return sids;
     }
 
     /**
      * @param desired         the policy to hold; empty means the repository should have no policy at all
      * @param previousManaged managed statements found in the current policy (replaced or dropped)
      * @param removed         foreign statements dropped by exclusive mode, with the reason
+     * @param restoredSids    standard statements the desired policy puts back (missing or not in standard form)
      */
-    public record Merge(Optional<PolicyDocument> desired, List<JsonNode> previousManaged, List<Removal> removed) {
+    public record Merge(Optional<PolicyDocument> desired, List<JsonNode> previousManaged, List<Removal> removed,
+                        List<String> restoredSids) {
     }
 
     public record Removal(JsonNode statement, String reason) {

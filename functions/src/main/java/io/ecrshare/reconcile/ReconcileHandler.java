@@ -49,7 +49,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.reconciler = components.reconciler();
         this.cloudFormation = cloudFormation;
         this.log = components.log();
-        this.revokeOnDelete = components.config().revokeOnDelete();
+        this.revokeOnDelete = components.settings().revokeOnDelete();
     }
 
     @Override

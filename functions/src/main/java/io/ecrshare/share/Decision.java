@@ -25,9 +25,9 @@ public record Decision(String repository, Action action, String reason, Write wr
                 List.of());
     }
 
-    /** The same decision reported as another action (an enforcement re-grant is a restoration). */
-    public Decision as(Action newAction, String newReason) {
-        return new Decision(repository, newAction, newReason, write, before, after, restoredSids, removed);
+    /** The same decision with more said about why (e.g. what a replica's source lookup found). */
+    public Decision withReason(String newReason) {
+        return new Decision(repository, action, newReason, write, before, after, restoredSids, removed);
     }
 
     public boolean writes() {

@@ -13,23 +13,21 @@ import java.util.Map;
  * Handles one CloudTrail event for the grant and enforce functions: skips our own writes before any API
  * call (no loops), converges the named repository, and records the decision. Failures are recorded once
  * and rethrown so the invocation fails and the event reaches the dead-letter queue.
- * For the enforcer every write is a drift correction: it is reported as restored and people are notified.
+ * What a write means (a grant, or a drift correction people hear of) is the {@link EventPurpose}'s to say.
  */
 public final class EventProcessor {
 
     private final ShareConfig config;
     private final RepositoryConverger converger;
     private final DecisionRecorder recorder;
-    private final boolean enforcement;
-    private final CorrectionNotifier notifier;
+    private final EventPurpose purpose;
 
     public EventProcessor(ShareConfig config, RepositoryConverger converger, DecisionRecorder recorder,
-                          boolean enforcement, CorrectionNotifier notifier) {
+                          EventPurpose purpose) {
         this.config = config;
         this.converger = converger;
         this.recorder = recorder;
-        this.enforcement = enforcement;
-        this.notifier = notifier;
+        this.purpose = purpose;
     }
 
     /** Parses and handles the raw event; a malformed one is recorded as a failure and rethrown. */
@@ -58,18 +56,11 @@ public final class EventProcessor {
             } else if (event.repository().isEmpty()) {
                 decision = Decision.skipped(null, event.notARepositoryReason());
             } else {
-                decision = converger.converge(event.repository().get(), false);
-            }
-            if (enforcement && decision.action() == Action.GRANTED) {
-                // The policy had just been edited or deleted: putting the statements back is a restoration.
-                decision = decision.as(Action.RESTORED, decision.reason() + " after the policy was changed");
+                decision = converger.converge(event.repository().get(), false, purpose.trigger());
             }
             recorder.record(decision, context, false);
-            if (enforcement && decision.writes()) {
-                if (decision.action() == Action.REVOKED) {
-                    recorder.correction();
-                }
-                notifier.corrected(decision, event);
+            if (decision.writes()) {
+                purpose.afterWrite(decision, event);
             }
             return decision;
         } catch (RuntimeException e) {

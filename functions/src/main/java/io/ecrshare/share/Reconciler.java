@@ -99,7 +99,8 @@ public final class Reconciler {
     private ReconcileReport.Entry converge(RepositoryRef repository, boolean dryRun, boolean revokeAll,
                                            Map<String, Object> context) {
         try {
-            Decision decision = revokeAll ? converger.revoke(repository, dryRun) : converger.converge(repository, dryRun);
+            Decision decision = revokeAll ? converger.revoke(repository, dryRun)
+                    : converger.converge(repository, dryRun, Trigger.SWEEP);
             if (decision.action() == Action.UNCHANGED && !dryRun) {
                 recorder.count(decision);
             } else {

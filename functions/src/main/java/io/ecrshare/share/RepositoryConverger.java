@@ -43,7 +43,7 @@ public final class RepositoryConverger {
     }
 
     /** Decides and, unless {@code dryRun}, applies. A repository deleted meanwhile is skipped, not failed. */
-    public Decision converge(RepositoryRef repository, boolean dryRun) {
+    public Decision converge(RepositoryRef repository, boolean dryRun, Trigger trigger) {
         try {
             Map<String, String> tags = registry.tags(repository);
             ReplicationSources.Lookup source = null;
@@ -60,9 +60,9 @@ public final class RepositoryConverger {
                 }
             }
             Optional<String> policy = registry.policy(repository);
-            Decision decision = decider.decide(repository.name(), tags, policy);
+            Decision decision = decider.decide(repository.name(), tags, policy, trigger);
             if (source != null && !source.note().isEmpty()) {
-                decision = decision.as(decision.action(), decision.reason() + "; " + source.note());
+                decision = decision.withReason(decision.reason() + "; " + source.note());
             }
             if (!dryRun) {
                 apply(repository, decision);

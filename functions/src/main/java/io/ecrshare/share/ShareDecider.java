@@ -1,12 +1,10 @@
 package io.ecrshare.share;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.ecrshare.config.ShareTag;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.policy.PolicyMerger;
 import io.ecrshare.policy.PolicyTooLargeException;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,17 +23,20 @@ public final class ShareDecider {
         this.merger = merger;
     }
 
-    public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText) {
+    /** @param trigger why the repository is looked at: decides how a write is labelled, never what is written */
+    public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText,
+                           Trigger trigger) {
         boolean shared = tag.isCarriedBy(tags);
-        return decide(repository, shared, shared ? "tagged " + tag : "not tagged " + tag, currentPolicyText);
+        return decide(repository, shared, shared ? "tagged " + tag : "not tagged " + tag, currentPolicyText, trigger);
     }
 
     /** Uninstall (RevokeOnDelete): whatever the tags say, the repository keeps nothing of ours. */
     public Decision decideRevokeAll(String repository, Optional<String> currentPolicyText) {
-        return decide(repository, false, "revoke all", currentPolicyText);
+        return decide(repository, false, "revoke all", currentPolicyText, Trigger.SWEEP);
     }
 
-    private Decision decide(String repository, boolean shared, String state, Optional<String> currentPolicyText) {
+    private Decision decide(String repository, boolean shared, String state, Optional<String> currentPolicyText,
+                            Trigger trigger) {
         Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
         PolicyMerger.Merge merge = merger.merge(current, shared);
         Optional<PolicyDocument> desired = merge.desired();
@@ -61,6 +62,10 @@ public final class ShareDecider {
         if (!shared) {
             action = Action.REVOKED;
             reason = state + "; managed statements removed, other statements kept";
+        } else if (merge.previousManaged().isEmpty() && trigger == Trigger.POLICY_CHANGE) {
+            // The policy had just been edited or deleted: putting the statements back is a restoration.
+            action = Action.RESTORED;
+            reason = state + "; standard statements added after the policy was changed";
         } else if (merge.previousManaged().isEmpty()) {
             action = Action.GRANTED;
             reason = state + "; standard statements added";
@@ -71,19 +76,8 @@ public final class ShareDecider {
         if (!merge.removed().isEmpty()) {
             reason += "; " + merge.removed().size() + " statement(s) granting outsiders removed (exclusive mode)";
         }
-        List<String> restored = shared ? missingOrChanged(merge.previousManaged()) : List.of();
-        return new Decision(repository, action, reason, Decision.Write.SET, current, desired, restored, merge.removed());
-    }
-
-    /** Sids of the standard statements that the current policy lacks in exactly their standard form. */
-    private List<String> missingOrChanged(List<JsonNode> previousManaged) {
-        List<String> sids = new ArrayList<>();
-        for (JsonNode standard : merger.standard()) {
-            if (previousManaged.stream().noneMatch(s -> PolicyDocument.equivalentStatements(s, standard))) {
-                sids.add(standard.path("Sid").asText());
-            }
-        }
-        return sids;
+        return new Decision(repository, action, reason, Decision.Write.SET, current, desired, merge.restoredSids(),
+                merge.removed());
     }
 
     private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current) {

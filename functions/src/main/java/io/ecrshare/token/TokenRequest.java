@@ -1,18 +1,18 @@
 package io.ecrshare.token;
 
+import io.ecrshare.config.AwsIds;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** A validated {@code GET /token} query: the registries asked for (deduplicated, in order) and the format. */
 public record TokenRequest(List<String> registryIds, Format format) {
 
     /** ECR's GetAuthorizationToken takes at most 10 registry IDs; so do we. */
     static final int MAX_REGISTRY_IDS = 10;
-    private static final Pattern REGISTRY_ID = Pattern.compile("\\d{12}");
     private static final Set<String> PARAMETERS = Set.of("registryIds", "format");
 
     public enum Format {
@@ -67,7 +67,7 @@ public record TokenRequest(List<String> registryIds, Format format) {
         }
         Set<String> ids = new LinkedHashSet<>();
         for (String part : parts) {
-            if (!REGISTRY_ID.matcher(part).matches()) {
+            if (!AwsIds.isAccountId(part)) {
                 throw TokenRefusedException.badRequest("InvalidRegistryId",
                         "registry ID '" + printable(part) + "' is not a 12-digit AWS account ID");
             }

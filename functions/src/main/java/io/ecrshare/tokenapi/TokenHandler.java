@@ -2,6 +2,7 @@ package io.ecrshare.tokenapi;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.token.ApiResponse;
 import io.ecrshare.token.TokenRefusedException;
 import io.ecrshare.token.TokenService;
@@ -21,15 +22,23 @@ import java.io.OutputStream;
 public final class TokenHandler implements RequestStreamHandler, Resource {
 
     private final TokenService service;
+    /** The deployed configuration, for priming; null when a test passes the service in. */
+    private final FunctionConfig config;
 
     /** Runtime wiring from the environment; registers for SnapStart's checkpoint hook. */
     public TokenHandler() {
-        this(TokenComponents.fromEnvironment());
+        this(TokenComponents.configuration());
         Core.getGlobalContext().register(this);
+    }
+
+    private TokenHandler(FunctionConfig config) {
+        this.service = TokenComponents.fromConfiguration(config);
+        this.config = config;
     }
 
     public TokenHandler(TokenService service) {
         this.service = service;
+        this.config = null;
     }
 
     @Override
@@ -47,7 +56,9 @@ public final class TokenHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        TokenPriming.prime(TokenComponents.environment());
+        if (config != null) {
+            TokenPriming.prime(config, System.getenv());
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ecrshare.tokenapi;
 
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.wiring.TokenComponents;
 
 import java.io.ByteArrayInputStream;
@@ -24,8 +25,8 @@ public final class TokenPriming {
     }
 
     /** @return the status codes of the priming requests (tests check the path really ran) */
-    public static List<Integer> prime(Map<String, String> env) {
-        TokenHandler handler = new TokenHandler(TokenComponents.primingService(env, PRIMING_ACCOUNT));
+    public static List<Integer> prime(FunctionConfig deployed, Map<String, String> env) {
+        TokenHandler handler = new TokenHandler(TokenComponents.primingService(deployed, env, PRIMING_ACCOUNT));
         return List.of(
                 run(handler, "registryIds=" + PRIMING_ACCOUNT, "json"),        // miss: STS + ECR through the SDK
                 run(handler, "registryIds=" + PRIMING_ACCOUNT, "password"),    // hit

@@ -5,6 +5,7 @@ import io.ecrshare.aws.EcrRepositoryRegistry;
 import io.ecrshare.aws.SnsCorrectionNotifier;
 import io.ecrshare.config.ConfigException;
 import io.ecrshare.config.EnforcementMode;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
@@ -15,6 +16,7 @@ import io.ecrshare.registry.RepositoryRegistry;
 import io.ecrshare.share.CorrectionNotifier;
 import io.ecrshare.share.DecisionRecorder;
 import io.ecrshare.share.EventProcessor;
+import io.ecrshare.share.EventPurpose;
 import io.ecrshare.share.Reconciler;
 import io.ecrshare.share.ReplicationSources;
 import io.ecrshare.share.RepositoryConverger;
@@ -30,13 +32,9 @@ import java.util.Map;
  * Assembles the policy functions' collaborators from configuration. Handlers build it once, in their
  * constructor (Lambda's init phase); tests build it with a registry pointed at moto or a loopback server.
  */
-public record SharingComponents(ShareConfig config, RepositoryRegistry registry, RepositoryConverger converger,
-                                DecisionRecorder recorder, JsonLog log, CorrectionNotifier notifier,
-                                int reconcileConcurrency) {
+public record SharingComponents(FunctionConfig settings, RepositoryRegistry registry, RepositoryConverger converger,
+                                DecisionRecorder recorder, JsonLog log, CorrectionNotifier notifier) {
 
-    static final String POLICY_REJECTED_ATTEMPTS = "POLICY_REJECTED_ATTEMPTS";
-    static final String RECONCILE_CONCURRENCY = "RECONCILE_CONCURRENCY";
-    static final String NOTIFICATION_TOPIC_ARN = "NOTIFICATION_TOPIC_ARN";
     /** {@code -Decrshare.priming=false} turns init-phase priming off (docs/benchmarks.md compares both). */
     public static final String PRIMING_PROPERTY = "ecrshare.priming";
     static final Duration POLICY_REJECTED_BACKOFF = Duration.ofSeconds(2);
@@ -51,7 +49,7 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
             return components;   // the benchmark's before/after comparison
         }
         try {
-            SharingPriming.prime(components.config(), System.getenv());
+            SharingPriming.prime(components.settings(), System.getenv());
         } catch (RuntimeException e) {
             components.log().warn("priming failed; the first event loads the request path itself",
                     Map.of("error", String.valueOf(e)));
@@ -64,22 +62,21 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
                                                     PrintStream logs) {
         JsonLog log = new JsonLog(logs, Clock.systemUTC(), function);
         try {
-            ShareConfig config = ShareConfig.fromEnvironment(env);
-            RepositoryRegistry registry = new EcrRepositoryRegistry(clients.ecr(), clients::ecr);
-            String topic = env.get(NOTIFICATION_TOPIC_ARN);
-            CorrectionNotifier notifier = topic == null || topic.isBlank() ? CorrectionNotifier.NONE
-                    : new SnsCorrectionNotifier(clients.sns(), topic.trim(), log);
-            return create(config, registry, env, log, new EmbeddedMetrics(logs, Clock.systemUTC(), function), Sleeper.REAL,
-                    notifier);
+            FunctionConfig config = FunctionConfig.fromEnvironment(env);
+            CorrectionNotifier notifier = config.notificationTopicArn()
+                    .<CorrectionNotifier>map(topic -> new SnsCorrectionNotifier(clients.sns(), topic, log))
+                    .orElse(CorrectionNotifier.NONE);
+            return create(config, new EcrRepositoryRegistry(clients.ecr(), clients::ecr), log,
+                    new EmbeddedMetrics(logs, Clock.systemUTC(), function), Sleeper.REAL, notifier);
         } catch (ConfigException e) {
             log.error("invalid configuration", Map.of("error", e.getMessage()));
             throw e;
         }
     }
 
-    public static SharingComponents create(ShareConfig config, RepositoryRegistry registry, Map<String, String> env,
-                                           JsonLog log, EmbeddedMetrics metrics, Sleeper sleeper,
-                                           CorrectionNotifier notifier) {
+    public static SharingComponents create(FunctionConfig settings, RepositoryRegistry registry, JsonLog log,
+                                           EmbeddedMetrics metrics, Sleeper sleeper, CorrectionNotifier notifier) {
+        ShareConfig config = settings.sharing();
         ManagedStatements managed = new ManagedStatements(config.consumers());
         ForeignAccessReview review = config.mode() == EnforcementMode.EXCLUSIVE
                 ? new ForeignAccessReview(config.ownerAccountId(), config.consumers()) : null;
@@ -87,36 +84,23 @@ public record SharingComponents(ShareConfig config, RepositoryRegistry registry,
         ReplicationSources sources = config.replicationSourceRegions().isEmpty() ? ReplicationSources.NONE
                 : new ReplicationSources(registry, config.tag(), config.replicationSourceRegions());
         RepositoryConverger converger = new RepositoryConverger(registry, decider, sources,
-                intSetting(env, POLICY_REJECTED_ATTEMPTS, 4, 1, 10), POLICY_REJECTED_BACKOFF, sleeper);
-        return new SharingComponents(config, registry, converger, new DecisionRecorder(log, metrics), log, notifier,
-                intSetting(env, RECONCILE_CONCURRENCY, 8, 1, 64));
+                settings.policyRejectedAttempts(), POLICY_REJECTED_BACKOFF, sleeper);
+        return new SharingComponents(settings, registry, converger, new DecisionRecorder(log, metrics), log, notifier);
     }
 
     public EventProcessor grantProcessor() {
-        return new EventProcessor(config, converger, recorder, false, CorrectionNotifier.NONE);
+        return new EventProcessor(config(), converger, recorder, EventPurpose.sharing());
     }
 
     public EventProcessor enforcementProcessor() {
-        return new EventProcessor(config, converger, recorder, true, notifier);
+        return new EventProcessor(config(), converger, recorder, EventPurpose.driftCorrection(recorder, notifier));
     }
 
     public Reconciler reconciler() {
-        return new Reconciler(registry, converger, recorder, log, reconcileConcurrency);
+        return new Reconciler(registry, converger, recorder, log, settings.reconcileConcurrency());
     }
 
-    private static int intSetting(Map<String, String> env, String name, int fallback, int min, int max) {
-        String raw = env.get(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw.trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got: " + raw);
+    public ShareConfig config() {
+        return settings.sharing();
     }
 }

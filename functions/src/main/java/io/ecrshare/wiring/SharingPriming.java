@@ -3,6 +3,7 @@ package io.ecrshare.wiring;
 import io.ecrshare.aws.AwsClients;
 import io.ecrshare.aws.EcrRepositoryRegistry;
 import io.ecrshare.aws.PrimingHttpClient;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
@@ -10,8 +11,6 @@ import io.ecrshare.share.CorrectionNotifier;
 import io.ecrshare.share.Decision;
 import io.ecrshare.share.DecisionOutput;
 import io.ecrshare.share.Sleeper;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -39,19 +37,18 @@ public final class SharingPriming {
     }
 
     /** @return the decision of the priming grant (tests check the path really ran) */
-    public static Decision prime(ShareConfig config, Map<String, String> env) {
-        Map<String, String> primingEnv = new HashMap<>();
-        primingEnv.put("AWS_REGION", env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
+    public static Decision prime(FunctionConfig settings, Map<String, String> env) {
         Clock clock = Clock.systemUTC();
-        AwsClients clients = new AwsClients(primingEnv,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("PRIMING", "priming")),
-                new PrimingHttpClient(clock, config.tag().key(), config.tag().value()), 1);
-        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-        SharingComponents components = SharingComponents.create(config, new EcrRepositoryRegistry(clients.ecr()), env,
+        ShareConfig config = settings.sharing();
+        AwsClients clients = PrimingClients.answeringFrom(
+                new PrimingHttpClient(clock, config.tag().key(), config.tag().value()), env);
+        PrintStream nowhere = PrimingClients.nowhere();
+        SharingComponents components = SharingComponents.create(settings, new EcrRepositoryRegistry(clients.ecr()),
                 new JsonLog(nowhere, clock, "priming"), new EmbeddedMetrics(nowhere, clock, "priming"), Sleeper.REAL,
                 CorrectionNotifier.NONE);
+        String region = PrimingClients.region(env);
         String event = "{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.ecr\",\"account\":\"000000000000\","
-                + "\"region\":\"" + primingEnv.get("AWS_REGION") + "\",\"detail\":{\"eventName\":\"CreateRepository\","
+                + "\"region\":\"" + region + "\",\"detail\":{\"eventName\":\"CreateRepository\","
                 + "\"eventID\":\"priming\",\"userIdentity\":{\"arn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\","
                 + "\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::000000000000:role/priming\"}}},"
                 + "\"requestParameters\":{\"repositoryName\":\"" + REPOSITORY + "\"}}}";

@@ -1,5 +1,6 @@
 package io.ecrshare.bench;
 
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.policy.ManagedStatements;
 import io.ecrshare.testsupport.FakeEcr;
@@ -7,7 +8,6 @@ import io.ecrshare.testsupport.GeneratedRegistry;
 import io.ecrshare.testsupport.ProjectFiles;
 import io.ecrshare.testsupport.TestConfig;
 import io.ecrshare.token.FakeStsEcr;
-import io.ecrshare.wiring.TokenComponents;
 
 import java.io.File;
 import java.io.IOException;
@@ -75,7 +75,7 @@ final class ColdStartBenchmark {
         env.put("AWS_REGION", FakeEcr.REGION);
         env.put("AWS_ACCESS_KEY_ID", "AKIABENCHMARK0000001");
         env.put("AWS_SECRET_ACCESS_KEY", "benchmark-secret");
-        env.put(TokenComponents.TOKEN_ROLE_ARN, "arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-ABCDEF123456");
+        env.put(FunctionConfig.TOKEN_ROLE_ARN, "arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-ABCDEF123456");
         Path home = Files.createTempDirectory("bench-home");   // no ~/.aws of whoever runs this
         env.put("HOME", home.toString());
         ShareConfig config = ShareConfig.fromEnvironment(env);

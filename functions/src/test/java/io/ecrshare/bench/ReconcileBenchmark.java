@@ -67,7 +67,7 @@ public final class ReconcileBenchmark {
                     ReconcileReport report = components.reconciler().run(false, "benchmark");
                     long millis = (System.nanoTime() - start) / 1_000_000;
                     Map<String, Integer> ops = registry.snapshot();
-                    rows.add(new Row("moto", size, components.reconcileConcurrency(), run, millis,
+                    rows.add(new Row("moto", size, components.settings().reconcileConcurrency(), run, millis,
                             ops.values().stream().mapToInt(Integer::intValue).sum(), registry.writes(),
                             report.totals().getOrDefault(Action.FAILED, 0), -1, ops));
                     progress.accept("  " + format(rows.get(rows.size() - 1)));

@@ -2,6 +2,7 @@ package io.ecrshare.bench;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.ecrshare.aws.EcrRepositoryRegistry;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.enforce.EnforceHandler;
 import io.ecrshare.grant.GrantHandler;
@@ -77,8 +78,8 @@ final class WarmBenchmark {
             GrantHandler grant = new GrantHandler(components(config, ecr, env, nowhere, "grant"));
             EnforceHandler enforce = new EnforceHandler(components(config, ecr, env, nowhere, "enforce"));
             Map<String, String> tokenEnv = new HashMap<>(env);
-            tokenEnv.put(TokenComponents.TOKEN_ROLE_ARN, "arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-ABCDEF123456");
-            TokenHandler token = new TokenHandler(TokenComponents.create(tokenEnv, sts.clients(2), clock,
+            tokenEnv.put(FunctionConfig.TOKEN_ROLE_ARN, "arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-ABCDEF123456");
+            TokenHandler token = new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(tokenEnv), sts.clients(2), clock,
                     new JsonLog(nowhere, clock, "token"), new EmbeddedMetrics(nowhere, clock, "token"), TokenCache.DEFAULT_MAX_ENTRIES));
 
             String grantTagged = ProjectFiles.eventText("grant-create-repository-tagged.json");
@@ -129,7 +130,7 @@ final class WarmBenchmark {
 
     private static SharingComponents components(ShareConfig config, FakeEcr ecr, Map<String, String> env, PrintStream logs,
                                                 String function) {
-        return SharingComponents.create(config, new EcrRepositoryRegistry(ecr.clients().ecr()), env,
+        return SharingComponents.create(FunctionConfig.fromEnvironment(env), new EcrRepositoryRegistry(ecr.clients().ecr()),
                 new JsonLog(logs, Clock.systemUTC(), function), new EmbeddedMetrics(logs, Clock.systemUTC(), function),
                 Sleeper.REAL, CorrectionNotifier.NONE);
     }

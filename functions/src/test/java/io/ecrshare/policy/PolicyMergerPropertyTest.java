@@ -8,6 +8,7 @@ import io.ecrshare.config.Consumers;
 import io.ecrshare.config.ShareTag;
 import io.ecrshare.share.Action;
 import io.ecrshare.share.ShareDecider;
+import io.ecrshare.share.Trigger;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class PolicyMergerPropertyTest {
                 // ...and what ECR stores (re-formatted text) is recognised as already right: no second write.
                 String stored = reformatLikeEcr(once);
                 assertEquals(Action.UNCHANGED, decider.decide("repo", shared ? Map.of("ecr-share", "true") : Map.of(),
-                        Optional.of(stored)).action(), "no write after a write: " + label);
+                        Optional.of(stored), Trigger.SWEEP).action(), "no write after a write: " + label);
             } else {
                 assertTrue(!shared && policy.foreign.isEmpty(), "only an unshared policy with nothing foreign is deleted: " + label);
             }

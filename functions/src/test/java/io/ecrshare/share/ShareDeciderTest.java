@@ -35,7 +35,7 @@ class ShareDeciderTest {
 
     @Test
     void taggedWithoutPolicyIsGranted() {
-        Decision d = decider.decide("r", TAGGED, Optional.empty());
+        Decision d = decider.decide("r", TAGGED, Optional.empty(), Trigger.SWEEP);
         assertEquals(Action.GRANTED, d.action());
         assertEquals(Decision.Write.SET, d.write());
         assertTrue(d.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(standard()))));
@@ -43,14 +43,14 @@ class ShareDeciderTest {
 
     @Test
     void taggedWithForeignStatementKeepsItFirst() {
-        Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN)));
+        Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN)), Trigger.SWEEP);
         assertEquals(Action.GRANTED, d.action());
         assertEquals("TeamCI", d.after().orElseThrow().statements().get(0).get("Sid").asText());
     }
 
     @Test
     void compliantIsUnchangedWithNoWrite() {
-        Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN, standard())));
+        Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN, standard())), Trigger.SWEEP);
         assertEquals(Action.UNCHANGED, d.action());
         assertEquals(Decision.Write.NONE, d.write());
     }
@@ -58,7 +58,7 @@ class ShareDeciderTest {
     @Test
     void tamperedManagedStatementIsRestored() {
         String widened = standard().replace("\"ecr:BatchGetImage\"", "\"ecr:BatchGetImage\",\"ecr:PutImage\"");
-        Decision d = decider.decide("r", TAGGED, Optional.of(policy(widened, FOREIGN)));
+        Decision d = decider.decide("r", TAGGED, Optional.of(policy(widened, FOREIGN)), Trigger.SWEEP);
         assertEquals(Action.RESTORED, d.action());
         assertTrue(d.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(FOREIGN, standard()))));
     }
@@ -68,7 +68,7 @@ class ShareDeciderTest {
         String staleId = standard().replace("arn:aws:iam::111111111111:root", "AROAEXAMPLEDELETEDROLE1");
         String widened = standard().replace("{\"AWS\":[\"arn:aws:iam::111111111111:root\"]}", "\"*\"");
         for (String tampered : new String[]{staleId, widened}) {
-            Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN, tampered)));
+            Decision d = decider.decide("r", TAGGED, Optional.of(policy(FOREIGN, tampered)), Trigger.SWEEP);
             assertEquals(Action.RESTORED, d.action(), tampered);
             assertEquals(java.util.List.of("EcrSharePullAccounts"), d.restoredSids());
             assertTrue(d.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(FOREIGN, standard()))));
@@ -77,21 +77,21 @@ class ShareDeciderTest {
 
     @Test
     void untaggedLosesOnlyManagedStatementsAndPolicyIsDeletedWhenNothingRemains() {
-        Decision keep = decider.decide("r", Map.of(), Optional.of(policy(FOREIGN, standard())));
+        Decision keep = decider.decide("r", Map.of(), Optional.of(policy(FOREIGN, standard())), Trigger.SWEEP);
         assertEquals(Action.REVOKED, keep.action());
         assertEquals(Decision.Write.SET, keep.write());
         assertTrue(keep.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(FOREIGN))));
 
-        Decision delete = decider.decide("r", Map.of("ecr-share", "false"), Optional.of(policy(standard())));
+        Decision delete = decider.decide("r", Map.of("ecr-share", "false"), Optional.of(policy(standard())), Trigger.SWEEP);
         assertEquals(Action.REVOKED, delete.action());
         assertEquals(Decision.Write.DELETE, delete.write());
     }
 
     @Test
     void untaggedWithoutManagedStatementsIsNeverTouched() {
-        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.empty()).action());
-        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.of(policy(FOREIGN))).action());
-        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.of(policy())).action());
+        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.empty(), Trigger.SWEEP).action());
+        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.of(policy(FOREIGN)), Trigger.SWEEP).action());
+        assertEquals(Action.UNCHANGED, decider.decide("r", Map.of(), Optional.of(policy()), Trigger.SWEEP).action());
     }
 
     @Test
@@ -99,7 +99,7 @@ class ShareDeciderTest {
         String big = IntStream.range(0, 75).mapToObj(i -> FOREIGN.replace("TeamCI", "TeamCI" + i)
                 .replace("role/ci", "role/ci-with-a-rather-long-name-" + i)).collect(Collectors.joining(","));
         PolicyTooLargeException e = assertThrows(PolicyTooLargeException.class,
-                () -> decider.decide("platform/huge", TAGGED, Optional.of(policy(big))));
+                () -> decider.decide("platform/huge", TAGGED, Optional.of(policy(big)), Trigger.SWEEP));
         assertTrue(e.getMessage().contains("platform/huge"), e.getMessage());
         assertTrue(e.size() > PolicyDocument.MAX_LENGTH);
         assertTrue(e.getMessage().contains(String.valueOf(e.size())));

@@ -64,10 +64,28 @@ class OrganizationTemplateTest {
     }
 
     @Test
+    void theServerlessRepositoryVersionIsThePomsAndTheChangelogNamesIt() throws Exception {
+        Object version = at(template.section("Metadata"), "AWS::ServerlessRepo::Application", "SemanticVersion");
+        java.nio.file.Path root = io.ecrshare.testsupport.ProjectFiles.root();
+        for (String pom : List.of("pom.xml", "functions/pom.xml")) {
+            String text = java.nio.file.Files.readString(root.resolve(pom));
+            java.util.regex.Matcher own = java.util.regex.Pattern.compile("</artifactId>\\s*<version>([^<]+)</version>").matcher(text);
+            assertTrue(own.find(), pom);
+            assertEquals(version, own.group(1), pom);
+        }
+        assertTrue(java.nio.file.Files.readString(root.resolve("CHANGELOG.md")).contains("\n## " + version + "\n"));
+        for (String file : List.of("LICENSE", "README.md")) {
+            assertTrue(java.nio.file.Files.exists(root.resolve(
+                    (String) at(template.section("Metadata"), "AWS::ServerlessRepo::Application",
+                            file.equals("LICENSE") ? "LicenseUrl" : "ReadmeUrl"))), file);
+        }
+    }
+
+    @Test
     void revokeOnDeleteIsOffByDefaultAndTheConvergenceResourceWaitsForTheRevoke() {
         assertEquals("false", at(template.section("Parameters"), "RevokeOnDelete", "Default"));
         assertEquals(Map.of("Ref", "RevokeOnDelete"),
-                at(template.properties("ReconcileFunction"), "Environment", "Variables", ShareConfig.REVOKE_ON_DELETE));
+                at(template.properties("ReconcileFunction"), "Environment", "Variables", io.ecrshare.config.FunctionConfig.REVOKE_ON_DELETE));
         int lambdaTimeout = (Integer) template.properties("ReconcileFunction").get("Timeout");
         int serviceTimeout = (Integer) template.properties("ConfigurationConvergence").get("ServiceTimeout");
         assertTrue(serviceTimeout > lambdaTimeout, "CloudFormation waits for the whole revoke, and no longer");

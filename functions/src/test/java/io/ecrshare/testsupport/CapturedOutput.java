@@ -54,8 +54,15 @@ public final class CapturedOutput {
         return lines().stream().filter(l -> "decision".equals(l.path("message").asText())).toList();
     }
 
+    /** Embedded-metric-format lines, each checked against the EMF specification ({@link EmfDirective}). */
+    public List<JsonNode> metricLines() {
+        List<JsonNode> emf = lines().stream().filter(l -> l.has("_aws")).toList();
+        emf.forEach(EmfDirective::check);
+        return emf;
+    }
+
     /** Sum of one metric over every embedded-metric-format line. */
     public long metric(String name) {
-        return lines().stream().filter(l -> l.has("_aws")).mapToLong(l -> l.path(name).asLong(0)).sum();
+        return metricLines().stream().mapToLong(l -> l.path(name).asLong(0)).sum();
     }
 }

@@ -1,8 +1,8 @@
 package io.ecrshare.testsupport;
 
-import io.ecrshare.config.ShareConfig;
-import io.ecrshare.observability.JsonLog;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.observability.EmbeddedMetrics;
+import io.ecrshare.observability.JsonLog;
 import io.ecrshare.registry.RepositoryRegistry;
 import io.ecrshare.share.CorrectionNotifier;
 import io.ecrshare.share.Sleeper;
@@ -51,6 +51,6 @@ public final class TestConfig {
                                                String function, Sleeper sleeper, CorrectionNotifier notifier) {
         JsonLog log = output.log(function);
         EmbeddedMetrics metrics = output.metrics(function);
-        return SharingComponents.create(ShareConfig.fromEnvironment(env), registry, env, log, metrics, sleeper, notifier);
+        return SharingComponents.create(FunctionConfig.fromEnvironment(env), registry, log, metrics, sleeper, notifier);
     }
 }

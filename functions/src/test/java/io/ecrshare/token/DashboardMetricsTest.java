@@ -59,7 +59,8 @@ class DashboardMetricsTest {
             CapturedOutput output = new CapturedOutput();
             DecisionRecorder recorder = new DecisionRecorder(output.log(function), output.metrics(function));
             for (Action action : Action.values()) {
-                recorder.record(Decision.skipped("r", "test").as(action, "test"), Map.of(), false);
+                recorder.record(new Decision("r", action, "test", Decision.Write.NONE, java.util.Optional.empty(),
+                        java.util.Optional.empty(), List.of(), List.of()), Map.of(), false);
             }
             recorder.failure("r", Map.of(), new IllegalStateException("test"));
             recorder.correction();
@@ -73,7 +74,7 @@ class DashboardMetricsTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
         CapturedOutput output = new CapturedOutput();
         try (FakeStsEcr fake = new FakeStsEcr(clock)) {
-            TokenHandler handler = new TokenHandler(TokenComponents.create(Invocations.env(), fake.clients(1), clock,
+            TokenHandler handler = new TokenHandler(TokenComponents.create(io.ecrshare.config.FunctionConfig.fromEnvironment(Invocations.env()), fake.clients(1), clock,
                     output.log(TokenComponents.FUNCTION), output.metrics(TokenComponents.FUNCTION), TokenCache.DEFAULT_MAX_ENTRIES));
             List<Integer> statuses = new ArrayList<>();
             statuses.add(invoke(handler, event("token-consumer-role.json")).status());

@@ -3,10 +3,10 @@ package io.ecrshare.token;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.testsupport.ProjectFiles;
 import io.ecrshare.testsupport.TestConfig;
 import io.ecrshare.tokenapi.TokenHandler;
-import io.ecrshare.wiring.TokenComponents;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +31,7 @@ final class Invocations {
     /** The deployment the tests use: TestConfig's consumers plus the token role. */
     static Map<String, String> env() {
         Map<String, String> env = new HashMap<>(TestConfig.env());
-        env.put(TokenComponents.TOKEN_ROLE_ARN, TOKEN_ROLE);
+        env.put(FunctionConfig.TOKEN_ROLE_ARN, TOKEN_ROLE);
         return env;
     }
 

@@ -2,6 +2,7 @@ package io.ecrshare.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.testsupport.CapturedOutput;
 import io.ecrshare.tokenapi.TokenHandler;
 import io.ecrshare.wiring.TokenComponents;
@@ -43,7 +44,7 @@ class TokenHandlerFakeTest {
     }
 
     private TokenHandler handler(int attempts, int cacheEntries) {
-        return new TokenHandler(TokenComponents.create(Invocations.env(), fake.clients(attempts), clock,
+        return new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(Invocations.env()), fake.clients(attempts), clock,
                 output.log("token"), output.metrics("token"), cacheEntries));
     }
 

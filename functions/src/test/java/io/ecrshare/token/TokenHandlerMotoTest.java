@@ -1,6 +1,7 @@
 package io.ecrshare.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.testsupport.CapturedOutput;
 import io.ecrshare.testsupport.MotoServer;
 import io.ecrshare.tokenapi.TokenHandler;
@@ -28,7 +29,7 @@ class TokenHandlerMotoTest {
     @BeforeEach
     void setUp() {
         MOTO.reset();
-        handler = new TokenHandler(TokenComponents.create(Invocations.env(), MOTO.clients().withMaxAttempts(1),
+        handler = new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(Invocations.env()), MOTO.clients().withMaxAttempts(1),
                 Clock.systemUTC(), output.log("token"), output.metrics("token"), TokenCache.DEFAULT_MAX_ENTRIES));
     }
 

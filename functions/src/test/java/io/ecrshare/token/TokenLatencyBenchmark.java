@@ -1,11 +1,12 @@
 package io.ecrshare.token;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.tokenapi.TokenHandler;
-import io.ecrshare.wiring.TokenComponents;
 import io.ecrshare.tokenapi.TokenPriming;
+import io.ecrshare.wiring.TokenComponents;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -32,11 +33,11 @@ public final class TokenLatencyBenchmark {
             long primingMs = 0;
             if (primed) {
                 long p0 = System.nanoTime();
-                TokenPriming.prime(env);
+                TokenPriming.prime(FunctionConfig.fromEnvironment(env), env);
                 primingMs = (System.nanoTime() - p0) / 1_000_000;
             }
             long t0 = System.nanoTime();
-            TokenHandler handler = new TokenHandler(TokenComponents.create(env, fake.clients(2), clock,
+            TokenHandler handler = new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(env), fake.clients(2), clock,
                     new JsonLog(nowhere, clock, "token"), new EmbeddedMetrics(nowhere, clock, "token"), TokenCache.DEFAULT_MAX_ENTRIES));
             ObjectNode event = Invocations.event("token-consumer-role.json");
             Invocations.Response first = Invocations.invoke(handler, event);

@@ -1,5 +1,6 @@
 package io.ecrshare.token;
 
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.testsupport.CapturedOutput;
 import io.ecrshare.tokenapi.TokenHandler;
 import io.ecrshare.wiring.TokenComponents;
@@ -42,7 +43,7 @@ class TokenLogSecrecyTest {
         try {
             System.setOut(new PrintStream(stray, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(stray, true, StandardCharsets.UTF_8));
-            TokenHandler handler = new TokenHandler(TokenComponents.create(Invocations.env(), fake.clients(1), clock,
+            TokenHandler handler = new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(Invocations.env()), fake.clients(1), clock,
                     output.log("token"), output.metrics("token"), TokenCache.DEFAULT_MAX_ENTRIES));
 
             List<Runnable> paths = List.of(

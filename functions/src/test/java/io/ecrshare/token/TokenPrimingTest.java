@@ -1,5 +1,6 @@
 package io.ecrshare.token;
 
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.tokenapi.TokenHandler;
 import io.ecrshare.tokenapi.TokenPriming;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ class TokenPrimingTest {
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             // No AWS_ENDPOINT_URL and a real region: any network call would go to AWS and fail.
-            statuses = TokenPriming.prime(Map.of("AWS_REGION", "eu-west-1", "CONSUMER_ACCOUNT_IDS", "111111111111"));
+            Map<String, String> env = Map.of("AWS_REGION", "eu-west-1", "CONSUMER_ACCOUNT_IDS", "111111111111");
+            statuses = TokenPriming.prime(FunctionConfig.fromEnvironment(env), env);
         } finally {
             System.setOut(original);
         }

@@ -1,6 +1,6 @@
 package io.ecrshare.wiring;
 
-import io.ecrshare.config.ShareConfig;
+import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.share.Action;
 import io.ecrshare.share.Decision;
 import io.ecrshare.testsupport.TestConfig;
@@ -19,7 +19,7 @@ class SharingPrimingTest {
         Map<String, String> env = new HashMap<>(TestConfig.env());
         env.put("AWS_REGION", "eu-west-1");
         // No endpoint, no credentials in env: nothing may leave the process.
-        Decision decision = SharingPriming.prime(ShareConfig.fromEnvironment(env), env);
+        Decision decision = SharingPriming.prime(FunctionConfig.fromEnvironment(env), env);
         assertEquals(Action.GRANTED, decision.action());
         assertEquals(SharingPriming.REPOSITORY, decision.repository());
         assertTrue(decision.after().orElseThrow().toJson().contains("EcrSharePullAccounts"));
