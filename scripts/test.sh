@@ -10,6 +10,6 @@ cfn-lint template.yaml consumer/template.yaml
 echo "== mvn -B verify"
 # -ntp: no download lines; sed strips the bare colour resets Debian's Maven prints even in batch mode
 # (pipefail keeps Maven's exit status).
-mvn -B -ntp -Dstyle.color=never verify 2>&1 | sed "s/$(printf '\033')\[[0-9;]*m//g"
+mvn -B -ntp -Dstyle.color=never verify 2>&1 | sed -u "s/$(printf '\033')\[[0-9;]*m//g"
 echo "== SAM-style build of functions/"
 ./scripts/check-sam-artifact.sh
