@@ -9,7 +9,7 @@
 #          [--output-dir DIR] [--artifact DIR] [--dry-run]
 #   --regions        Regions the StackSet deploys to; bucket BUCKET_PREFIX-REGION must exist in each
 #   --bucket-prefix  code buckets are BUCKET_PREFIX-REGION (the template's CodeBucketPrefix default)
-#   --output-dir     where functions.zip and template.json go (default: build/stackset)
+#   --output-dir     where functions.zip, template.json and template-url.txt go (default: build/stackset)
 #   --artifact       use an artifact built before (scripts/build-artifact.sh DIR) instead of building
 #   --dry-run        write everything and print the upload commands without running them
 # Uploads with the AWS CLI (`aws s3 cp`), with AWS_ENDPOINT_URL honoured (passed as --endpoint-url).
@@ -119,11 +119,13 @@ done
 first=$(echo "$regions" | cut -d, -f1)
 template_key="ecr-share/template-$(sha256sum "$out/template.json" | cut -c1-16).json"
 upload "$out/template.json" "$prefix-$first" "$template_key" "$first"
+template_url="https://$prefix-$first.s3.$first.amazonaws.com/$template_key"
+echo "$template_url" >"$out/template-url.txt"
 
 cat <<EOF
 package-stackset: done.
   code:      s3://$prefix-REGION/$key in $(echo "$regions" | tr ',' ' ')
   template:  $out/template.json (plain CloudFormation, no Transform)
-  TemplateURL for create-stack-set / update-stack-set:
-             https://$prefix-$first.s3.$first.amazonaws.com/$template_key
+  TemplateURL for create-stack-set / update-stack-set (also in $out/template-url.txt):
+             $template_url
 EOF

@@ -118,7 +118,13 @@ class PackageStackSetScriptTest {
         assertEquals(4, functions);
         Run lint = run(List.of("cfn-lint", out.resolve("template.json").toString()));
         assertEquals(0, lint.exit(), lint.out());
-        assertTrue(result.out().contains("TemplateURL"), result.out());
+        String templateUrl = Files.readString(out.resolve("template-url.txt")).trim();
+        Matcher templateKey = Pattern.compile("^https://" + PREFIX + "-us-east-1\\.s3\\.us-east-1\\.amazonaws\\.com/(ecr-share/template-[0-9a-f]{16}\\.json)$")
+                .matcher(templateUrl);
+        assertTrue(templateKey.matches(), templateUrl);
+        JsonNode uploaded = JSON.readTree(aws("s3api", "head-object", "--bucket", PREFIX + "-us-east-1", "--key", templateKey.group(1),
+                "--region", "us-east-1").out());
+        assertEquals(Files.size(out.resolve("template.json")), uploaded.get("ContentLength").asLong(), "the template StackSets read");
 
         Run bad = run(List.of("dash", "scripts/package-stackset.sh", "--regions", "us-east-1,Europe", "--bucket-prefix", PREFIX,
                 "--dry-run"));
