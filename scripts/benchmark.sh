@@ -5,6 +5,9 @@
 #
 #   scripts/benchmark.sh                      # everything, the defaults the figures in docs/ come from (~10 min)
 #   scripts/benchmark.sh --runs 5 --warm 1000 --sizes 1000,10000 --parts cold,warm
+#   scripts/benchmark.sh --fleet [--hosts 300,1000] [--helper-hosts 3] [--helper-hours 24] [--no-doc]
+#       boot storms of ecr-login.sh against a throttled loopback endpoint and a simulated day of pulls
+#       through docker-credential-ecr-share (io.ecrshare.script.FleetBootBenchmark; ~5 min)
 #
 # BENCH_CHILD_JVM_OPTIONS replaces the cold-start JVMs' options (default: -XX:+TieredCompilation
 # -XX:TieredStopAtLevel=1); e.g. add -Decrshare.priming=false to measure the policy functions without priming.
@@ -31,6 +34,15 @@ mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpa
   -Dmdep.outputFile="$work/runtime.cp" >/dev/null
 classes="$root/functions/target/classes"
 test_classes="$root/functions/target/test-classes"
+
+if [ "${1:-}" = "--fleet" ]; then
+  shift
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  echo "== running io.ecrshare.script.FleetBootBenchmark"
+  java -cp "$test_classes:$classes:$(cat "$work/test.cp")" -Dbench.command="$command" -Dbench.commit="$commit" \
+    io.ecrshare.script.FleetBootBenchmark "$@"
+  exit
+fi
 
 if [[ ",$parts," == *",artifact,"* ]]; then
   echo "== building the SAM-style artifact and the CLI jar"

@@ -4,7 +4,8 @@
 # events in events/ through the whole lifecycle, printing what happens. Exits non-zero if any step does not
 # turn out as stated. Stops what it started, also when interrupted.
 #
-# Needs: Java 17+, Maven 3.8+, python3 and moto_server (pip install 'moto[server]'), curl.
+# Needs: Java 17+, Maven 3.8+, python3 and moto_server (pip install 'moto[server]'), curl; for the last step (a
+# real pull with skopeo through docker-credential-ecr-share) docker-registry, skopeo and apache2-utils (apt-get install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

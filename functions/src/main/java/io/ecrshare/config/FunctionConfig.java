@@ -13,15 +13,18 @@ import java.util.Optional;
  * @param reconcileConcurrency   repositories a reconcile works on at once
  * @param notificationTopicArn   SNS topic for correction notices, if any
  * @param tokenRoleArn           the role whose sessions mint tokens (the token function's only)
+ * @param tokenCacheScope        who shares a cached token: each caller session (default) or each role
  * @param revokeOnDelete         deleting the stack removes the managed statements from every repository
  */
 public record FunctionConfig(ShareConfig sharing, int policyRejectedAttempts, int reconcileConcurrency,
-                             Optional<String> notificationTopicArn, Optional<String> tokenRoleArn, boolean revokeOnDelete) {
+                             Optional<String> notificationTopicArn, Optional<String> tokenRoleArn,
+                             TokenCacheScope tokenCacheScope, boolean revokeOnDelete) {
 
     public static final String POLICY_REJECTED_ATTEMPTS = "POLICY_REJECTED_ATTEMPTS";
     public static final String RECONCILE_CONCURRENCY = "RECONCILE_CONCURRENCY";
     public static final String NOTIFICATION_TOPIC_ARN = "NOTIFICATION_TOPIC_ARN";
     public static final String TOKEN_ROLE_ARN = "TOKEN_ROLE_ARN";
+    public static final String TOKEN_CACHE_SCOPE = "TOKEN_CACHE_SCOPE";
     /** "true": deleting the stack removes the managed statements from every repository (RevokeOnDelete). */
     public static final String REVOKE_ON_DELETE = "REVOKE_ON_DELETE";
 
@@ -34,7 +37,8 @@ public record FunctionConfig(ShareConfig sharing, int policyRejectedAttempts, in
         if (tokenRole.isPresent() && !AwsIds.ROLE_ARN.matcher(tokenRole.get()).matches()) {
             throw new ConfigException(TOKEN_ROLE_ARN + " must be an IAM role ARN, got: " + tokenRole.get());
         }
-        return new FunctionConfig(sharing, attempts, concurrency, topic, tokenRole,
+        TokenCacheScope cacheScope = TokenCacheScope.parse(TOKEN_CACHE_SCOPE, env.get(TOKEN_CACHE_SCOPE));
+        return new FunctionConfig(sharing, attempts, concurrency, topic, tokenRole, cacheScope,
                 flag(env, REVOKE_ON_DELETE));
     }
 

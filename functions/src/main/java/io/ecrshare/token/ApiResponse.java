@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrshare.minting.IssuedToken;
 
+import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,10 @@ public record ApiResponse(int status, Map<String, String> headers, String body) 
                     .put("proxyEndpoint", token.proxyEndpoint())
                     .put("username", token.username())
                     .put("password", token.password())
+                    // ECR's own field: base64 of "AWS:password", so scripts written for
+                    // `aws ecr get-authorization-token` work unchanged.
+                    .put("authorizationToken", Base64.getEncoder().encodeToString(
+                            (token.username() + ":" + token.password()).getBytes(StandardCharsets.UTF_8)))
                     // Whole seconds, rounded down: never later than the token really stops working.
                     .put("expiresAt", token.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString());
         }

@@ -29,6 +29,12 @@ public final class SessionNames {
         return fit(name.toString());
     }
 
+    /** One session per role, for {@code TokenCacheScope.ROLE}: {@code ACCOUNT.ROLE}. */
+    public static String forRole(Caller caller) {
+        String account = caller.principalAccountId() == null ? "unknown" : caller.principalAccountId();
+        return fit(account + "." + caller.principalName());
+    }
+
     static String fit(String raw) {
         String clean = raw.replaceAll("[^\\w+=,.@-]", "-");
         if (clean.length() <= MAX_LENGTH) {

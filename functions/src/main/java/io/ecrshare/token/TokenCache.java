@@ -1,5 +1,6 @@
 package io.ecrshare.token;
 
+import io.ecrshare.config.TokenCacheScope;
 import io.ecrshare.minting.IssuedToken;
 
 import java.time.Clock;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tokens per caller, in memory, each used until half of its lifetime has passed (as
+ * Tokens per caller (or per role, see {@link TokenCacheScope}), in memory, each used until half of its lifetime has passed (as
  * amazon-ecr-credential-helper does), so a caller always gets a token with at least half its life left and
  * steady-state requests make no STS or ECR call. Bounded: a flood of distinct callers evicts expired entries
  * first, then the least recently used.
@@ -22,23 +23,43 @@ public final class TokenCache {
 
     private final Clock clock;
     private final int maxEntries;
+    private final TokenCacheScope scope;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
     private record Entry(List<IssuedToken> tokens, Instant refreshAt) {
     }
 
     public TokenCache(Clock clock, int maxEntries) {
+        this(clock, maxEntries, TokenCacheScope.SESSION);
+    }
+
+    public TokenCache(Clock clock, int maxEntries, TokenCacheScope scope) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be positive");
         }
         this.clock = clock;
         this.maxEntries = maxEntries;
+        this.scope = scope;
     }
 
-    /** The key of one caller's tokens for one set of registries (order and format do not matter). */
-    public static String key(Caller caller, List<String> registryIds) {
-        return (caller.arn() != null ? caller.arn() : "account:" + caller.accountId()) + "|"
-                + String.join(",", registryIds.stream().sorted().toList());
+    public TokenCacheScope scope() {
+        return scope;
+    }
+
+    /** The key of one caller's (or role's) tokens for one set of registries (order and format do not matter). */
+    public String key(Caller caller, List<String> registryIds) {
+        String who;
+        if (sharedByRole(caller)) {
+            who = "role:" + caller.principalAccountId() + ":" + caller.roleName();
+        } else {
+            who = caller.arn() != null ? caller.arn() : "account:" + caller.accountId();
+        }
+        return who + "|" + String.join(",", registryIds.stream().sorted().toList());
+    }
+
+    /** True when this caller's token is shared by every session of its role. */
+    public boolean sharedByRole(Caller caller) {
+        return scope == TokenCacheScope.ROLE && caller.roleName() != null;
     }
 
     /** Cached tokens still within the first half of their lifetime, else null. */

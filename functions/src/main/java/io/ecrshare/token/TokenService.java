@@ -77,12 +77,12 @@ public final class TokenService {
     }
 
     private ApiResponse issue(TokenRequest request, Caller caller, String requestId) {
-        String key = TokenCache.key(caller, request.registryIds());
+        String key = cache.key(caller, request.registryIds());
         List<IssuedToken> tokens = cache.get(key);
         boolean hit = tokens != null;
         String sessionName = null;
         if (!hit) {
-            sessionName = SessionNames.forCaller(caller);
+            sessionName = cache.sharedByRole(caller) ? SessionNames.forRole(caller) : SessionNames.forCaller(caller);
             Instant issuedAt = clock.instant();
             TokenMinter.MintedToken minted = minter.mint(sessionName);
             tokens = new ArrayList<>();
@@ -98,6 +98,7 @@ public final class TokenService {
         fields.put("format", request.format().name().toLowerCase());
         fields.put("expiresAt", tokens.get(0).expiresAt().toString());
         fields.put("cache", hit ? "hit" : "miss");
+        fields.put("cacheScope", cache.scope().name().toLowerCase());
         if (sessionName != null) {
             fields.put("sessionName", sessionName);
         }

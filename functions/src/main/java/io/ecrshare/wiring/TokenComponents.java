@@ -52,7 +52,8 @@ public final class TokenComponents {
     public static TokenService create(FunctionConfig config, AwsClients clients, Clock clock, JsonLog log,
                                       EmbeddedMetrics metrics, int cacheEntries) {
         TokenMinter minter = new StsEcrTokenMinter(clients.sts(), clients.ecr(), config.requireTokenRoleArn());
-        return new TokenService(config.sharing(), minter, new TokenCache(clock, cacheEntries), clock, log, metrics);
+        return new TokenService(config.sharing(), minter, new TokenCache(clock, cacheEntries, config.tokenCacheScope()),
+                clock, log, metrics);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.ecrshare.aws.AwsClients;
 import io.ecrshare.enforce.EnforceHandler;
 import io.ecrshare.grant.GrantHandler;
 import io.ecrshare.reconcile.ReconcileHandler;
+import io.ecrshare.script.RegistryPull;
 import io.ecrshare.tokenapi.TokenHandler;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.RepositoryPolicyNotFoundException;
@@ -151,6 +152,25 @@ public final class LocalDemo {
         JsonNode error = JSON.readTree(response.path("body").asText("{}"));
         check("refused with HTTP " + response.path("statusCode").asInt() + " " + error.path("error").asText() + ": "
                 + error.path("message").asText(), response.path("statusCode").asInt() == 403);
+
+        step("A consumer host pulls " + RegistryPull.ECR_HOST + "/" + RegistryPull.IMAGE
+                + " with skopeo through docker-credential-ecr-share (real registry, real clients)");
+        List<String> missing = RegistryPull.missingTools();
+        if (!missing.isEmpty()) {
+            check("needs " + missing + " (apt-get install docker-registry skopeo apache2-utils)", false);
+            return;
+        }
+        Path work = Files.createTempDirectory("ecr-share-pull");
+        try {
+            RegistryPull.Result pull = new RegistryPull(work, story).run();
+            check("without credentials the registry refuses the pull", pull.unauthenticatedPullError() != null);
+            check("with the helper, skopeo pulled layer " + pull.pulledLayerDigest() + ", the one pushed",
+                    pull.pulledLayerDigest().equals(pull.pushedLayerDigest()));
+            check(pull.endpointRequests() + " signed token request for the whole pull (the helper caches the password)",
+                    pull.endpointRequests() == 1 && pull.signaturesValid());
+        } finally {
+            RegistryPull.deleteTree(work);
+        }
     }
 
     // ---- steps and checks ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ final class FakeImds implements AutoCloseable {
     private final String accessKeyId;
     private final String secretAccessKey;
     private final String sessionToken;
+    private final java.util.concurrent.atomic.AtomicInteger notReady = new java.util.concurrent.atomic.AtomicInteger();
 
     FakeImds(String accessKeyId, String secretAccessKey, String sessionToken) throws IOException {
         this.accessKeyId = accessKeyId;
@@ -40,6 +41,16 @@ final class FakeImds implements AutoCloseable {
 
     String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * The next {@code times} requests for the role list answer 404, as IMDS does while an instance
+     * profile attached at launch is not yet associated (EC2 user guide, "Retrieve security credentials
+     * from instance metadata": the path exists only once a role is available).
+     */
+    FakeImds notReadyFor(int times) {
+        notReady.set(times);
+        return this;
     }
 
     List<RecordedRequest> requests() {
@@ -58,7 +69,8 @@ final class FakeImds implements AutoCloseable {
         } else if (!method.equals("GET") || !hasToken) {
             reply(exchange, 401, "");
         } else if (path.equals(CREDENTIALS_PATH)) {
-            reply(exchange, 200, ROLE);
+            boolean ready = notReady.getAndUpdate(n -> Math.max(0, n - 1)) == 0;
+            reply(exchange, ready ? 200 : 404, ready ? ROLE : "");
         } else if (path.equals(CREDENTIALS_PATH + ROLE)) {
             // Pretty-printed like the real service, so the script's line-based parsing is exercised.
             reply(exchange, 200, """

@@ -131,4 +131,11 @@ class PackageStackSetScriptTest {
         assertEquals(2, bad.exit());
         assertTrue(bad.out().contains("'Europe' is not a Region name"), bad.out());
     }
+
+    @Test
+    void thePackagingScriptsArePosixShAndShellcheckClean() throws Exception {
+        Run shellcheck = run(List.of(ScriptSandbox.hostExecutable("shellcheck").toString(), "--shell=sh",
+                "scripts/package-stackset.sh", "scripts/build-artifact.sh"));
+        assertEquals(0, shellcheck.exit(), shellcheck.out());
+    }
 }

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -46,11 +47,16 @@ final class SigV4Verifier {
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private final AwsCredentialsIdentity credentials;
+    private final Function<String, AwsCredentialsIdentity> credentialsByAccessKey;
     private final String region;
 
     SigV4Verifier(AwsCredentialsIdentity credentials, String region) {
-        this.credentials = credentials;
+        this(accessKeyId -> accessKeyId.equals(credentials.accessKeyId()) ? credentials : null, region);
+    }
+
+    /** Accepts every access key {@code credentialsByAccessKey} knows (null: unknown key), e.g. one per host of a fleet. */
+    SigV4Verifier(Function<String, AwsCredentialsIdentity> credentialsByAccessKey, String region) {
+        this.credentialsByAccessKey = credentialsByAccessKey;
         this.region = region;
     }
 
@@ -69,10 +75,11 @@ final class SigV4Verifier {
         if (!parsed.matches()) {
             return Optional.of("Authorization header is not a SigV4 header: " + authorization);
         }
-        if (!parsed.group(1).equals(credentials.accessKeyId())) {
+        AwsCredentialsIdentity credentials = credentialsByAccessKey.apply(parsed.group(1));
+        if (credentials == null) {
             return Optional.of("The security token included in the request is invalid.");
         }
-        Optional<String> tokenProblem = sessionTokenProblem(first(headers, "x-amz-security-token"));
+        Optional<String> tokenProblem = sessionTokenProblem(credentials, first(headers, "x-amz-security-token"));
         if (tokenProblem.isPresent()) {
             return tokenProblem;
         }
@@ -121,7 +128,7 @@ final class SigV4Verifier {
         return Optional.empty();
     }
 
-    private Optional<String> sessionTokenProblem(String receivedToken) {
+    private static Optional<String> sessionTokenProblem(AwsCredentialsIdentity credentials, String receivedToken) {
         String expectedToken = credentials instanceof AwsSessionCredentialsIdentity session
                 ? session.sessionToken()
                 : null;

@@ -2,6 +2,8 @@ package io.ecrshare.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrshare.config.FunctionConfig;
+import io.ecrshare.config.TokenCacheScope;
 import io.ecrshare.testsupport.CloudFormationTemplate;
 import io.ecrshare.testsupport.ProjectFiles;
 import org.junit.jupiter.api.Test;
@@ -157,12 +159,33 @@ class TokenTemplateTest {
     }
 
     @Test
+    void theReadmesTokenParameterDefaultsAreTheTemplates() throws IOException {
+        String readme = java.nio.file.Files.readString(ProjectFiles.root().resolve("README.md"));
+        Map<?, ?> parameters = template.section("Parameters");
+        for (String name : List.of("TokenRateLimit", "TokenBurstLimit", "TokenCacheScope")) {
+            Object expected = ((Map<?, ?>) parameters.get(name)).get("Default");
+            assertTrue(readme.contains("| `" + name + "` | `" + expected + "` |"), name + " default " + expected);
+        }
+    }
+
+    @Test
+    void everyCacheScopeTheTemplateAllowsIsOneTheFunctionAcceptsAndSessionIsTheDefault() {
+        Map<?, ?> parameter = (Map<?, ?>) template.section("Parameters").get("TokenCacheScope");
+        assertEquals("Session", parameter.get("Default"));
+        assertEquals(List.of(TokenCacheScope.SESSION, TokenCacheScope.ROLE),
+                ((List<?>) parameter.get("AllowedValues")).stream()
+                        .map(value -> FunctionConfig.fromEnvironment(Map.of("CONSUMER_ACCOUNT_IDS", "111111111111",
+                                FunctionConfig.TOKEN_CACHE_SCOPE, String.valueOf(value))).tokenCacheScope()).toList());
+    }
+
+    @Test
     void theFunctionRunsWithSnapStartOnItsLiveAliasBehindGetToken() {
         Map<String, Object> function = template.properties("TokenFunction");
         assertEquals("io.ecrshare.tokenapi.TokenHandler::handleRequest", function.get("Handler"));
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenMintingRole", "Arn")), at(function, "Environment", "Variables", "TOKEN_ROLE_ARN"));
+        assertEquals(Map.of("Ref", "TokenCacheScope"), at(function, "Environment", "Variables", "TOKEN_CACHE_SCOPE"));
         assertEquals("Api", at(function, "Events", "GetToken", "Type"));
         assertEquals(Map.of("RestApiId", Map.of("Ref", "TokenApi"), "Path", "/token", "Method", "GET"),
                 at(function, "Events", "GetToken", "Properties"));

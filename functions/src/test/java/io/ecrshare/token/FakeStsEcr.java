@@ -53,6 +53,8 @@ public final class FakeStsEcr implements AutoCloseable {
     /** Every secret handed out: access keys, secret keys, session tokens, passwords, base64 tokens. */
     final List<String> secrets = new CopyOnWriteArrayList<>();
     final List<String> passwords = new CopyOnWriteArrayList<>();
+    /** When set, every GetAuthorizationToken hands out this password (a test's registry must know it). */
+    public volatile String fixedPassword;
     /** The access key each ECR call was signed with (from the Authorization header). */
     final List<String> ecrAccessKeys = new CopyOnWriteArrayList<>();
     final List<String> issuedAccessKeys = new CopyOnWriteArrayList<>();
@@ -163,7 +165,7 @@ public final class FakeStsEcr implements AutoCloseable {
             return;
         }
         int n = counter.incrementAndGet();
-        String password = "fake-ecr-password-" + n + "-" + UUID.randomUUID();
+        String password = fixedPassword != null ? fixedPassword : "fake-ecr-password-" + n + "-" + UUID.randomUUID();
         String token = Base64.getEncoder().encodeToString(("AWS:" + password).getBytes(StandardCharsets.UTF_8));
         passwords.add(password);
         secrets.addAll(List.of(password, token));
@@ -198,6 +200,11 @@ public final class FakeStsEcr implements AutoCloseable {
     }
 
     /** STS plus ECR calls answered so far (benchmarks count API calls per request with it). */
+
+    /** Every password handed out, in order. */
+    public List<String> passwords() {
+        return List.copyOf(passwords);
+    }
 
     List<String> allSecrets() {
         return new ArrayList<>(secrets);

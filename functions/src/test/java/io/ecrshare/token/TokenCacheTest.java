@@ -74,8 +74,8 @@ class TokenCacheTest {
     @Test
     void theKeyIsTheCallerAndTheSetOfRegistries() {
         Caller caller = new Caller("111111111111", "arn:aws:sts::111111111111:assumed-role/r/s", null);
-        assertEquals(TokenCache.key(caller, List.of("2", "1")), TokenCache.key(caller, List.of("1", "2")));
+        assertEquals(new TokenCache(clock, 1).key(caller, List.of("2", "1")), new TokenCache(clock, 1).key(caller, List.of("1", "2")));
         Caller other = new Caller("111111111111", "arn:aws:sts::111111111111:assumed-role/r/t", null);
-        assertEquals(false, TokenCache.key(caller, List.of("1")).equals(TokenCache.key(other, List.of("1"))));
+        assertEquals(false, new TokenCache(clock, 1).key(caller, List.of("1")).equals(new TokenCache(clock, 1).key(other, List.of("1"))));
     }
 }

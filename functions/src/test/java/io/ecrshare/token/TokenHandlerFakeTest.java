@@ -11,9 +11,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.ecrshare.token.Invocations.event;
 import static io.ecrshare.token.Invocations.invoke;
@@ -44,8 +54,25 @@ class TokenHandlerFakeTest {
     }
 
     private TokenHandler handler(int attempts, int cacheEntries) {
-        return new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(Invocations.env()), fake.clients(attempts), clock,
+        return handler(Invocations.env(), attempts, cacheEntries);
+    }
+
+    private TokenHandler handler(Map<String, String> env, int attempts, int cacheEntries) {
+        return new TokenHandler(TokenComponents.create(FunctionConfig.fromEnvironment(env), fake.clients(attempts), clock,
                 output.log("token"), output.metrics("token"), cacheEntries));
+    }
+
+    /** 300 booting hosts: 10 instance sessions of each of 30 roles in a consumer account. */
+    private static List<ObjectNode> fleetOf300() {
+        ObjectNode base = event("token-consumer-role.json");
+        List<ObjectNode> events = new ArrayList<>();
+        for (int role = 0; role < 30; role++) {
+            for (int host = 0; host < 10; host++) {
+                events.add(withIdentity(base, "111111111111",
+                        "arn:aws:sts::111111111111:assumed-role/app-" + role + "/i-" + role + "x" + host, null));
+            }
+        }
+        return events;
     }
 
     @AfterEach
@@ -116,6 +143,92 @@ class TokenHandlerFakeTest {
         assertEquals(List.of(3600, 3600, 3600), fake.durations, "role chaining allows at most one hour");
         assertEquals(fake.issuedAccessKeys, fake.ecrAccessKeys, "ECR is called with each caller's own session");
         assertEquals(3, List.of(a, b, c).stream().distinct().count());
+    }
+
+    @Test
+    void theJsonFormatCarriesEcrsAuthorizationTokenBase64OfAwsColonPassword() {
+        JsonNode token = invoke(handler, event("token-consumer-role.json")).tokens().get(0);
+
+        String decoded = new String(Base64.getDecoder().decode(token.path("authorizationToken").asText()),
+                StandardCharsets.UTF_8);
+        assertEquals("AWS:" + token.path("password").asText(), decoded);
+        assertEquals(fake.passwords.get(0), token.path("password").asText());
+    }
+
+    @Test
+    void perSessionCachingMintsOncePerHostOfABootingFleet() {
+        for (ObjectNode event : fleetOf300()) {
+            assertEquals(200, invoke(handler, event).status());
+        }
+        assertEquals(300, fake.stsCalls.get());
+        assertEquals(300, fake.ecrCalls.get());
+    }
+
+    @Test
+    void perRoleCachingMintsOncePerRoleInASessionNamedAfterTheRoleAndLogsEachCallingSession() {
+        Map<String, String> env = new HashMap<>(Invocations.env());
+        env.put(FunctionConfig.TOKEN_CACHE_SCOPE, "Role");
+        TokenHandler perRole = handler(env, 2, TokenCache.DEFAULT_MAX_ENTRIES);
+
+        Map<String, Set<String>> passwordsByRole = new HashMap<>();
+        for (ObjectNode event : fleetOf300()) {
+            Invocations.Response response = invoke(perRole, event);
+            assertEquals(200, response.status(), response.raw());
+            String arn = event.path("requestContext").path("identity").path("userArn").asText();
+            passwordsByRole.computeIfAbsent(arn.replaceFirst("/i-.*", ""), k -> new java.util.HashSet<>())
+                    .add(response.tokens().get(0).path("password").asText());
+        }
+
+        assertEquals(30, fake.stsCalls.get(), "one AssumeRole per role instead of per session");
+        assertEquals(30, fake.ecrCalls.get());
+        assertEquals(30, passwordsByRole.size());
+        assertTrue(passwordsByRole.values().stream().allMatch(p -> p.size() == 1), "one token per role");
+        assertEquals("111111111111.app-0", fake.sessionNames.get(0), "the minting session names the role");
+        List<String> issued = output.lines().stream()
+                .filter(line -> line.path("message").asText().equals("token issued")).map(line ->
+                        line.path("callerArn").asText() + " " + line.path("cacheScope").asText()).toList();
+        assertEquals(300, issued.size());
+        assertEquals("arn:aws:sts::111111111111:assumed-role/app-29/i-29x9 role", issued.get(299),
+                "the function's log still names the calling session");
+    }
+
+    @Test
+    void anUnknownCacheScopeIsAConfigurationError() {
+        Map<String, String> env = new HashMap<>(Invocations.env());
+        env.put(FunctionConfig.TOKEN_CACHE_SCOPE, "Account");
+        io.ecrshare.config.ConfigException error = org.junit.jupiter.api.Assertions.assertThrows(
+                io.ecrshare.config.ConfigException.class, () -> handler(env, 2, 10));
+        assertTrue(error.getMessage().contains("TOKEN_CACHE_SCOPE must be Session or Role"), error.getMessage());
+    }
+
+    @Test
+    void concurrentCallersEachGetTheirOwnValidTokenAndOneCallerIsMintedOnceItsFirstAnswerIsCached() throws Exception {
+        // Lambda runs one request per instance at a time; this checks the shared cache stays consistent when
+        // a JVM does see concurrent calls (tests, or a future multi-concurrency runtime).
+        List<ObjectNode> fleet = fleetOf300();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        Map<String, String> passwordBySession = new ConcurrentHashMap<>();
+        try {
+            List<Future<Invocations.Response>> answers = new ArrayList<>();
+            for (ObjectNode event : fleet) {
+                answers.add(pool.submit(() -> invoke(handler, event)));
+            }
+            for (int i = 0; i < fleet.size(); i++) {
+                Invocations.Response response = answers.get(i).get();
+                assertEquals(200, response.status(), response.raw());
+                passwordBySession.put(fleet.get(i).path("requestContext").path("identity").path("userArn").asText(),
+                        response.tokens().get(0).path("password").asText());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(300, Set.copyOf(passwordBySession.values()).size(), "no caller got another caller's token");
+        int callsBefore = fake.stsCalls.get();
+        for (ObjectNode event : fleet) {
+            String arn = event.path("requestContext").path("identity").path("userArn").asText();
+            assertEquals(passwordBySession.get(arn), invoke(handler, event).tokens().get(0).path("password").asText());
+        }
+        assertEquals(callsBefore, fake.stsCalls.get(), "every caller's token was cached");
     }
 
     @Test
