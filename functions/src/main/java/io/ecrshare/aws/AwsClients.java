@@ -37,6 +37,9 @@ public final class AwsClients {
     private final int maxAttempts;
     /** ECR clients of other Regions (replication sources), built on first use and kept for the container. */
     private final Map<String, EcrClient> regionalEcr = new ConcurrentHashMap<>();
+    /** Per attempt and per call (all attempts, backoff included); null: the SDK's defaults (none). */
+    private final Duration attemptTimeout;
+    private final Duration callTimeout;
 
     public AwsClients(Map<String, String> env, AwsCredentialsProvider credentials) {
         this(env, credentials, UrlConnectionHttpClient.builder()
@@ -57,14 +60,27 @@ public final class AwsClients {
         this.credentials = credentials;
         this.http = http;
         this.maxAttempts = maxAttempts;
+        this.attemptTimeout = null;
+        this.callTimeout = null;
     }
 
-    private AwsClients(AwsClients base, int maxAttempts) {
+    private AwsClients(AwsClients base, int maxAttempts, Duration attemptTimeout, Duration callTimeout) {
         this.region = base.region;
         this.endpoint = base.endpoint;
         this.credentials = base.credentials;
         this.http = base.http;
         this.maxAttempts = maxAttempts;
+        this.attemptTimeout = attemptTimeout;
+        this.callTimeout = callTimeout;
+    }
+
+    /**
+     * The same clients with each API call bounded in time, all attempts included: an upstream that accepts the
+     * connection and never answers then fails the call in time for the caller to get an answer (the token
+     * function's 502) instead of the function running into its own timeout.
+     */
+    public AwsClients withCallTimeouts(Duration perAttempt, Duration perCall) {
+        return new AwsClients(this, maxAttempts, perAttempt, perCall);
     }
 
     /**
@@ -75,7 +91,7 @@ public final class AwsClients {
         if (attempts < 1) {
             throw new IllegalArgumentException("attempts must be positive");
         }
-        return new AwsClients(this, attempts);
+        return new AwsClients(this, attempts, attemptTimeout, callTimeout);
     }
 
     /**
@@ -121,8 +137,14 @@ public final class AwsClients {
     }
 
     private ClientOverrideConfiguration overrides() {
-        return ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build())
-                .build();
+        ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build());
+        if (attemptTimeout != null) {
+            overrides.apiCallAttemptTimeout(attemptTimeout);
+        }
+        if (callTimeout != null) {
+            overrides.apiCallTimeout(callTimeout);
+        }
+        return overrides.build();
     }
 }

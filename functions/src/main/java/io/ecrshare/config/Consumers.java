@@ -37,13 +37,28 @@ public record Consumers(List<String> accountIds, List<String> principalArns, Lis
                 "an IAM role or user ARN such as arn:aws:iam::123456789012:role/puller (wildcards only after role/ or user/)");
         List<String> orgIds = validated("CONSUMER_ORG_IDS", orgs, ORG_ID, "an organization ID such as o-a1b2c3d4e5");
         List<String> orgPaths = validated("CONSUMER_ORG_PATHS", paths, ORG_PATH,
-                "an organization path such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (optionally ending in *)");
+                "an organization path such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (optionally ending in *)")
+                .stream().map(Consumers::subtree).distinct().sorted().toList();
         Consumers consumers = new Consumers(accountIds, principalArns, orgIds, orgPaths);
         if (consumers.isEmpty()) {
             throw new ConfigException("no consumers configured: set at least one of CONSUMER_ACCOUNT_IDS, "
                     + "CONSUMER_PRINCIPAL_ARNS, CONSUMER_ORG_IDS, CONSUMER_ORG_PATHS");
         }
         return consumers;
+    }
+
+    /**
+     * A path means the OU and every OU below it. Under ForAnyValue:StringLike a value without a wildcard matches
+     * only that exact path (the OU's own accounts), so o-x/r-y/ou-z/ is written o-x/r-y/ou-z/*; a path that
+     * already ends in * is kept as given. template.yaml applies the same rule to the API's resource policy.
+     */
+    static String subtree(String path) {
+        return path.endsWith("*") ? path : path + "*";
+    }
+
+    /** The organization each configured path lies in, sorted: the aws:PrincipalOrgID that goes with the paths. */
+    public List<String> orgPathOrgIds() {
+        return orgPaths.stream().map(p -> p.substring(0, p.indexOf('/'))).distinct().sorted().toList();
     }
 
     public boolean isEmpty() {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * What this deployment shares with whom (part of {@link FunctionConfig}), read from environment variables once
@@ -14,7 +15,9 @@ import java.util.TreeSet;
  *                                 {@link #REPLICATION_SOURCE_REGIONS}); never this Region itself
  */
 public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId,
-                          Set<String> ownRoleArns, List<String> replicationSourceRegions) {
+                          Set<String> ownRoleArns, String region, List<String> replicationSourceRegions) {
+
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     public static final String SHARE_TAG_KEY = "SHARE_TAG_KEY";
     public static final String SHARE_TAG_VALUE = "SHARE_TAG_VALUE";
@@ -32,7 +35,6 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
      * so one value serves every stack instance of a StackSet.
      */
     public static final String REPLICATION_SOURCE_REGIONS = "REPLICATION_SOURCE_REGIONS";
-    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
     public ShareConfig {
         ownRoleArns = Set.copyOf(ownRoleArns);
@@ -40,8 +42,9 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
     }
 
     /** A configuration without replication source Regions. */
-    public ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId, Set<String> ownRoleArns) {
-        this(tag, consumers, mode, ownerAccountId, ownRoleArns, List.of());
+    public ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId, Set<String> ownRoleArns,
+                       String region) {
+        this(tag, consumers, mode, ownerAccountId, ownRoleArns, region, List.of());
     }
 
     public static ShareConfig fromEnvironment(Map<String, String> env) {
@@ -68,8 +71,28 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
             }
         }
         String region = blankToNull(env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION")));
-        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles),
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new ConfigException("AWS_REGION must be a Region name such as eu-west-1, got: " + region);
+        }
+        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles), region,
                 sourceRegions(env.get(REPLICATION_SOURCE_REGIONS), region));
+    }
+
+    /**
+     * Why a repository named by an event is not this deployment's to act on (another account or Region), or
+     * null when it is. Without a known owner account and Region nothing is ours (fail closed).
+     */
+    public String notOurRepositoryReason(String registryId, String repositoryRegion) {
+        if (ownerAccountId == null || region == null) {
+            return "OWNER_ACCOUNT_ID and AWS_REGION must be set to act on events";
+        }
+        if (!ownerAccountId.equals(registryId)) {
+            return "repository of account " + registryId + ", not of this account " + ownerAccountId;
+        }
+        if (!region.equals(repositoryRegion)) {
+            return "repository in Region " + repositoryRegion + ", not in this Region " + region;
+        }
+        return null;
     }
 
     private static List<String> sourceRegions(String raw, String ownRegion) {

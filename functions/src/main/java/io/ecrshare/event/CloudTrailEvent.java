@@ -13,10 +13,10 @@ import java.util.Optional;
  * people and tools, "AWS Service Event via CloudTrail" for repositories ECR creates itself (pull-through
  * cache, replication, create-on-push). Only identity fields are read from it; state is always read from ECR.
  */
-public record CloudTrailEvent(String detailType, String eventName, String eventId, String eventTime, String region,
-                              String account,
+public record CloudTrailEvent(String source, String detailType, String eventSource, String eventName, String errorCode,
+                              String eventId, String eventTime, String region, String account,
                               String actor, String sessionIssuerArn, Optional<RepositoryRef> repository,
-                              String notARepositoryReason) {
+                              String notARepositoryReason, JsonNode requestParameters) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,6 +40,11 @@ public record CloudTrailEvent(String detailType, String eventName, String eventI
             throw new MalformedEventException("event has no 'detail' object (expected a CloudTrail record)");
         }
         String eventName = requiredText(detail, "eventName", "detail.eventName");
+        String source = text(root, "source").orElse(null);
+        String eventSource = text(detail, "eventSource").orElse(null);
+        // Present at all (even null or empty) means the call did not plainly succeed: the rules match only
+        // events without the field.
+        String errorCode = detail.has("errorCode") ? detail.get("errorCode").asText("(null)") : null;
         String region = text(detail, "awsRegion").or(() -> text(root, "region"))
                 .orElseThrow(() -> new MalformedEventException("event has neither 'detail.awsRegion' nor 'region'"));
         String account = text(detail, "recipientAccountId").or(() -> text(root, "account"))
@@ -61,8 +66,8 @@ public record CloudTrailEvent(String detailType, String eventName, String eventI
                 .or(() -> text(response.path("repository"), "repositoryName"))
                 .or(() -> text(response, "repositoryName"));
         if (name.isPresent()) {
-            return new CloudTrailEvent(detailType, eventName, eventId, eventTime, region, account, actor, issuer,
-                    Optional.of(new RepositoryRef(registryId, region, name.get())), null);
+            return new CloudTrailEvent(source, detailType, eventSource, eventName, errorCode, eventId, eventTime, region, account,
+                    actor, issuer, Optional.of(new RepositoryRef(registryId, region, name.get())), null, request);
         }
         Optional<String> resourceArn = text(request, "resourceArn");
         if (resourceArn.isEmpty()) {
@@ -75,11 +80,17 @@ public record CloudTrailEvent(String detailType, String eventName, String eventI
             throw new MalformedEventException("detail.requestParameters.resourceArn is not an ECR ARN: " + resourceArn.get());
         }
         if (!parts[5].startsWith("repository/") || parts[5].length() == "repository/".length()) {
-            return new CloudTrailEvent(detailType, eventName, eventId, eventTime, region, account, actor, issuer, Optional.empty(),
-                    "resource is not a repository: " + resourceArn.get());
+            return new CloudTrailEvent(source, detailType, eventSource, eventName, errorCode, eventId, eventTime, region, account,
+                    actor, issuer, Optional.empty(), "resource is not a repository: " + resourceArn.get(), request);
         }
-        return new CloudTrailEvent(detailType, eventName, eventId, eventTime, region, account, actor, issuer,
-                Optional.of(new RepositoryRef(parts[4], parts[3], parts[5].substring("repository/".length()))), null);
+        return new CloudTrailEvent(source, detailType, eventSource, eventName, errorCode, eventId, eventTime, region, account,
+                actor, issuer, Optional.of(new RepositoryRef(parts[4], parts[3], parts[5].substring("repository/".length()))),
+                null, request);
+    }
+
+    /** The policy text a SetRepositoryPolicy call asked for (requestParameters.policyText), when present. */
+    public Optional<String> requestedPolicyText() {
+        return requestParameters == null ? Optional.empty() : text(requestParameters, "policyText");
     }
 
     private static String requiredText(JsonNode node, String field, String path) {

@@ -2,6 +2,7 @@ package io.ecrshare.grant;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.ecrshare.observability.Invocation;
 import io.ecrshare.share.DecisionOutput;
 import io.ecrshare.share.EventProcessor;
 import io.ecrshare.wiring.SharingComponents;
@@ -33,6 +34,7 @@ public final class GrantHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Invocation.begin(context == null ? null : context.getAwsRequestId());
         DecisionOutput.write(processor.process(input), output);
     }
 }

@@ -50,6 +50,10 @@ public final class EmbeddedMetrics {
         directive.putArray("Dimensions").addArray().add("Function");
         ArrayNode metrics = directive.putArray("Metrics");
         line.put("Function", function);
+        String requestId = Invocation.requestId();
+        if (requestId != null) {
+            line.put("lambdaRequestId", requestId);   // a property, not a dimension: no extra metric cost
+        }
         counts.forEach((name, value) -> {
             metrics.addObject().put("Name", name).put("Unit", "Count");
             line.put(name, value);

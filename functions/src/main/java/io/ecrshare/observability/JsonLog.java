@@ -49,6 +49,10 @@ public final class JsonLog {
         line.put("level", level);
         line.put("function", function);
         line.put("message", message);
+        String requestId = Invocation.requestId();
+        if (requestId != null) {
+            line.put("lambdaRequestId", requestId);
+        }
         fields.forEach((key, value) -> line.set(key, JSON.valueToTree(value)));
         synchronized (out) {
             out.println(line);

@@ -16,6 +16,12 @@ import java.util.List;
 public final class ManagedStatements {
 
     public static final String SID_PREFIX = "EcrShare";
+    /**
+     * The Sids ecr-share writes (every configuration's, so a consumer kind that was configured once and then
+     * removed is still recognised and taken out). Only Allow statements with one of these Sids are ecr-share's.
+     */
+    public static final List<String> MANAGED_SIDS = List.of("EcrSharePullAccounts", "EcrSharePullPrincipals",
+            "EcrSharePullOrganizations", "EcrSharePullOrganizationPaths");
     public static final List<String> PULL_ACTIONS =
             List.of("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer");
 
@@ -30,9 +36,20 @@ public final class ManagedStatements {
         return standard;
     }
 
+    /**
+     * True for a statement ecr-share wrote and may replace or remove: an Allow with one of {@link #MANAGED_SIDS}.
+     * A Deny is never ours, whatever its Sid: removing or rewriting it could only widen access.
+     */
     public static boolean isManaged(JsonNode statement) {
         JsonNode sid = statement.get("Sid");
-        return sid != null && sid.isTextual() && sid.asText().startsWith(SID_PREFIX);
+        return sid != null && sid.isTextual() && MANAGED_SIDS.contains(sid.asText())
+                && "Allow".equals(statement.path("Effect").asText());
+    }
+
+    /** A statement that is not ours but whose Sid starts with our prefix: kept as it is, and reported. */
+    public static boolean looksManaged(JsonNode statement) {
+        JsonNode sid = statement.get("Sid");
+        return !isManaged(statement) && sid != null && sid.isTextual() && sid.asText().startsWith(SID_PREFIX);
     }
 
     private static List<JsonNode> build(Consumers consumers) {
@@ -55,7 +72,10 @@ public final class ManagedStatements {
             statements.add(s);
         }
         if (!consumers.orgPaths().isEmpty()) {
+            // The org ID condition names the paths' organizations: scanners (Prowler, Checkov) call Principal "*"
+            // public unless aws:PrincipalOrgID pins it, and it costs nothing since a path implies its organization.
             ObjectNode s = pull("EcrSharePullOrganizationPaths", PolicyDocument.JSON.getNodeFactory().textNode("*"));
+            condition(s, "StringEquals", "aws:PrincipalOrgID", consumers.orgPathOrgIds());
             condition(s, "ForAnyValue:StringLike", "aws:PrincipalOrgPaths", consumers.orgPaths());
             statements.add(s);
         }
@@ -84,7 +104,7 @@ public final class ManagedStatements {
     }
 
     private static void condition(ObjectNode statement, String operator, String key, List<String> values) {
-        ObjectNode condition = statement.putObject("Condition");
+        ObjectNode condition = statement.has("Condition") ? (ObjectNode) statement.get("Condition") : statement.putObject("Condition");
         ArrayNode list = condition.putObject(operator).putArray(key);
         values.forEach(list::add);
     }

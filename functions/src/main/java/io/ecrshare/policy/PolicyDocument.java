@@ -103,6 +103,16 @@ public final class PolicyDocument {
         return canonical(root).equals(canonical(other.root));
     }
 
+    /** The canonical form as text: equal for equivalent policies (what ecr-share's write marker digests). */
+    public String canonicalJson() {
+        return canonical(root).toString();
+    }
+
+    /** A statement's canonical form as text, to compare statements as sets. */
+    public static String canonicalStatement(JsonNode statement) {
+        return canonical(statement).toString();
+    }
+
     public static boolean equivalentStatements(JsonNode a, JsonNode b) {
         return canonical(a).equals(canonical(b));
     }

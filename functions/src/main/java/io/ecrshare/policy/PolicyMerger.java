@@ -26,10 +26,14 @@ public final class PolicyMerger {
         List<JsonNode> kept = new ArrayList<>();
         List<Removal> removed = new ArrayList<>();
         List<JsonNode> previousManaged = new ArrayList<>();
+        List<JsonNode> lookalikes = new ArrayList<>();
         for (JsonNode statement : current.map(PolicyDocument::statements).orElse(List.of())) {
             if (ManagedStatements.isManaged(statement)) {
                 previousManaged.add(statement);
                 continue;
+            }
+            if (ManagedStatements.looksManaged(statement)) {
+                lookalikes.add(statement);
             }
             String outsider = shared && exclusiveReview != null ? exclusiveReview.outsiderAccess(statement) : null;
             if (outsider != null) {
@@ -44,7 +48,7 @@ public final class PolicyMerger {
         }
         Optional<PolicyDocument> result = desired.isEmpty() ? Optional.empty()
                 : Optional.of(current.map(c -> c.withStatements(desired)).orElseGet(() -> PolicyDocument.of(desired)));
-        return new Merge(result, previousManaged, removed, shared ? missingOrChanged(previousManaged) : List.of());
+        return new Merge(result, previousManaged, removed, shared ? missingOrChanged(previousManaged) : List.of(), lookalikes);
     }
 
     /** Sids of the standard statements that the current policy lacks in exactly their standard form. */
@@ -63,9 +67,11 @@ public final class PolicyMerger {
      * @param previousManaged managed statements found in the current policy (replaced or dropped)
      * @param removed         foreign statements dropped by exclusive mode, with the reason
      * @param restoredSids    standard statements the desired policy puts back (missing or not in standard form)
+     * @param lookalikes      foreign statements whose Sid starts with the managed prefix (a Deny, or a Sid we
+     *                        never write): kept, and reported so nobody mistakes them for ours
      */
     public record Merge(Optional<PolicyDocument> desired, List<JsonNode> previousManaged, List<Removal> removed,
-                        List<String> restoredSids) {
+                        List<String> restoredSids, List<JsonNode> lookalikes) {
     }
 
     public record Removal(JsonNode statement, String reason) {

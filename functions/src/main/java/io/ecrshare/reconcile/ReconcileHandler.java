@@ -2,6 +2,7 @@ package io.ecrshare.reconcile;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.ecrshare.observability.Invocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrshare.event.MalformedEventException;
@@ -11,22 +12,26 @@ import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.share.Reconciler;
 import io.ecrshare.wiring.SharingComponents;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * ReconcileFunction. Inputs:
  * <ul>
  *   <li>the schedule's "Scheduled Event": apply to every repository;</li>
- *   <li>{@code {"dryRun": true}}: plan, change nothing, return what would be done per repository;</li>
- *   <li>{@code {"dryRun": true, "revokeAll": true}}: preview of an uninstall with RevokeOnDelete;</li>
+ *   <li>{@code {"dryRun": true}}: plan, change nothing, return what would be done per repository;
+ *       {@code {"dryRun": false}}: apply now; {@code {"dryRun": true, "revokeAll": true}}: preview of an
+ *       uninstall with RevokeOnDelete;</li>
  *   <li>a CloudFormation custom resource request (every deploy that changes the configuration): answer
  *       CloudFormation first, then apply, so repositories converge without waiting for the schedule. A Delete
  *       with RevokeOnDelete removes the managed statements from every repository first and then answers with
  *       what it removed (FAILED, naming the repositories, if any could not be revoked).</li>
  * </ul>
+ * Anything else is refused before any API call ({@link ReconcileRequest}).
  * Any repository failure fails the invocation after the whole sweep, so the errors alarm fires.
  */
 public final class ReconcileHandler implements RequestStreamHandler {
@@ -54,43 +59,29 @@ public final class ReconcileHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode request = parse(input);
-        boolean dryRun = false;
-        boolean revokeAll = false;
-        String trigger;
-        if (request.hasNonNull("RequestType") && request.hasNonNull("ResponseURL")) {
-            String type = request.get("RequestType").asText();
-            if ("Delete".equals(type) && revokeOnDelete) {
-                revokeAllOnDelete(request, output);
-                return;
-            }
-            cloudFormation.respond(request, true, "ecr-share reconcile started; see the reconcile function's log");
-            if ("Delete".equals(type)) {
-                log.info("stack resource deleted; repository policies are left as they are", Map.of("trigger", "deploy"));
-                output.write("{\"skipped\":\"stack delete\"}".getBytes());
-                return;
-            }
-            trigger = "deploy:" + type;
-        } else if (request.has("dryRun")) {
-            if (!request.get("dryRun").isBoolean()) {
-                throw new MalformedEventException("'dryRun' must be true or false");
-            }
-            dryRun = request.get("dryRun").asBoolean();
-            if (request.has("revokeAll")) {
-                // Only a preview: the real revoke runs when the stack is deleted with RevokeOnDelete.
-                if (!request.get("revokeAll").isBoolean() || !dryRun) {
-                    throw new MalformedEventException("'revokeAll' is only accepted as {\"dryRun\": true, \"revokeAll\": true} "
-                            + "(a preview; the stack's deletion with RevokeOnDelete=true revokes)");
-                }
-                revokeAll = request.get("revokeAll").asBoolean();
-            }
-            trigger = dryRun ? (revokeAll ? "plan:revokeAll" : "plan") : "manual";
-        } else if ("Scheduled Event".equals(request.path("detail-type").asText())) {
-            trigger = "schedule";
-        } else {
-            trigger = "manual";
+        Invocation.begin(context == null ? null : context.getAwsRequestId());
+        byte[] raw = input.readAllBytes();
+        ReconcileRequest request;
+        try {
+            request = ReconcileRequest.parse(new ByteArrayInputStream(raw));
+        } catch (MalformedEventException e) {
+            log.error("reconcile input refused", Map.of("error", e.getMessage()));
+            answerCloudFormationIfItAsked(raw, e.getMessage());
+            throw e;
         }
-        ReconcileReport report = reconciler.run(dryRun, revokeAll, trigger);
+        if (request.kind() == ReconcileRequest.Kind.DEPLOY) {
+            if ("Delete".equals(request.requestType()) && revokeOnDelete) {
+                revokeAllOnDelete(request.customResource(), output);
+                return;
+            }
+            cloudFormation.respond(request.customResource(), true, "ecr-share reconcile started; see the reconcile function's log");
+            if ("Delete".equals(request.requestType())) {
+                log.info("stack resource deleted; repository policies are left as they are", Map.of("trigger", "deploy"));
+                output.write("{\"skipped\":\"stack delete\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        ReconcileReport report = reconciler.run(request.dryRun(), request.revokeAll(), request.trigger());
         output.write(JSON.writeValueAsBytes(report.toJson()));
         output.flush();
         if (!report.failures().isEmpty()) {
@@ -124,18 +115,15 @@ public final class ReconcileHandler implements RequestStreamHandler {
         output.flush();
     }
 
-    private static JsonNode parse(InputStream input) {
+    /** A refused custom resource request still gets an answer, so the stack operation fails now, not in an hour. */
+    private void answerCloudFormationIfItAsked(byte[] raw, String reason) {
         try {
-            JsonNode node = JSON.readTree(input);
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return JSON.createObjectNode();
+            JsonNode node = JSON.readTree(raw);
+            if (node != null && node.path("ResponseURL").isTextual()) {
+                cloudFormation.respond(node, false, reason);
             }
-            if (!node.isObject()) {
-                throw new MalformedEventException("reconcile input must be a JSON object, e.g. {\"dryRun\": true}");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new MalformedEventException("reconcile input is not valid JSON: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not answer CloudFormation", Map.of("error", String.valueOf(e)));
         }
     }
 }

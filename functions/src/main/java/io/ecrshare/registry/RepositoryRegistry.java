@@ -22,7 +22,7 @@ public interface RepositoryRegistry {
     /** Deletes the policy; a policy that is already gone counts as deleted. @throws UnknownRepositoryException */
     void deletePolicy(RepositoryRef repository);
 
-    /** Adds (or overwrites) one tag. @throws UnknownRepositoryException */
+    /** Sets (or overwrites) one tag: ecr-share's write marker, and the sharing tag on a replica. @throws UnknownRepositoryException */
     void tag(RepositoryRef repository, String key, String value);
 
     /** Every repository of the registry in this Region, page by page. */

@@ -47,7 +47,21 @@ public final class DecisionRecorder {
         if (!decision.removed().isEmpty()) {
             fields.put("removedStatements", removals(decision.removed()));
         }
+        if (!decision.lookalikes().isEmpty()) {
+            fields.put("keptLookalikeStatements", decision.lookalikes());
+        }
+        decision.lostUpdate().ifPresent(lost -> fields.put("lostUpdate", lostUpdate(lost)));
         log.info("decision", fields);
+        decision.lostUpdate().filter(lost -> lost.verdict() == LostUpdate.Verdict.UNDECIDABLE).ifPresent(lost -> {
+            // The person's statements are not in the policy and we cannot tell whether we overwrote them.
+            Map<String, Object> warning = new LinkedHashMap<>(context);
+            warning.put("repository", decision.repository());
+            warning.put("lostUpdate", lostUpdate(lost));
+            log.warn("possible lost update: cannot tell whether a person's policy edit was overwritten", warning);
+            if (!dryRun) {
+                metrics.count("LostUpdateUndecided", 1);
+            }
+        });
         if (!dryRun) {
             count(decision);
         }
@@ -58,6 +72,9 @@ public final class DecisionRecorder {
         metrics.count(metricName(decision.action()), 1);
         if (decision.writes()) {
             metrics.count("PoliciesWritten", 1);
+        }
+        if (decision.writes() && decision.lostUpdate().filter(l -> l.verdict() == LostUpdate.Verdict.RECOVERED).isPresent()) {
+            metrics.count("LostUpdateRecovered", 1);
         }
     }
 
@@ -79,6 +96,19 @@ public final class DecisionRecorder {
 
     public void flush() {
         metrics.flush();
+    }
+
+    private static Map<String, Object> lostUpdate(LostUpdate lost) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verdict", lost.verdict().name().toLowerCase(Locale.ROOT));
+        m.put("reason", lost.reason());
+        m.put("editor", lost.edit().actor());
+        m.put("editEvent", lost.edit().eventId());
+        m.put("editTime", java.time.Instant.ofEpochMilli(lost.edit().secondStart()).toString());
+        m.put("missingStatements", LostUpdate.names(lost.restored()));
+        m.put("statementsTheEditRemoved", LostUpdate.names(lost.withdrawn()));
+        m.put("missing", lost.restored());
+        return m;
     }
 
     private static List<Map<String, Object>> removals(List<Removal> removed) {

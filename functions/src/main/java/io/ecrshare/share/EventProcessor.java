@@ -2,12 +2,14 @@ package io.ecrshare.share;
 
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.event.CloudTrailEvent;
+import io.ecrshare.event.EventRule;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.registry.RepositoryRef;
 
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Handles one CloudTrail event for the grant and enforce functions: skips our own writes before any API
@@ -51,12 +53,20 @@ public final class EventProcessor {
         String repository = event.repository().map(RepositoryRef::name).orElse(null);
         try {
             Decision decision;
-            if (config.isOwnRole(event.sessionIssuerArn())) {
+            EventRule rule = purpose.rule();
+            Optional<String> notMatched = rule.rejection(event);
+            String notOurs = event.repository()
+                    .map(r -> config.notOurRepositoryReason(r.registryId(), r.region())).orElse(null);
+            if (notMatched.isPresent()) {
+                decision = Decision.skipped(repository, "not an event " + rule.function() + "'s rule matches: " + notMatched.get());
+            } else if (config.isOwnRole(event.sessionIssuerArn())) {
                 decision = Decision.skipped(repository, "caused by this stack's own role " + event.sessionIssuerArn());
             } else if (event.repository().isEmpty()) {
                 decision = Decision.skipped(null, event.notARepositoryReason());
+            } else if (notOurs != null) {
+                decision = Decision.skipped(repository, notOurs);
             } else {
-                decision = converger.converge(event.repository().get(), false, purpose.trigger());
+                decision = converger.converge(event.repository().get(), false, purpose.trigger(), personsEdit(event));
             }
             recorder.record(decision, context, false);
             if (decision.writes()) {
@@ -69,5 +79,13 @@ public final class EventProcessor {
         } finally {
             recorder.flush();
         }
+    }
+
+    /** A person's SetRepositoryPolicy, for the enforcer to check whether one of our writes overwrote it. */
+    private Optional<PolicyEdit> personsEdit(CloudTrailEvent event) {
+        if (purpose.trigger() != Trigger.POLICY_CHANGE || !"SetRepositoryPolicy".equals(event.eventName())) {
+            return Optional.empty();
+        }
+        return PolicyEdit.of(event.actor(), event.eventId(), event.eventTime(), event.requestedPolicyText());
     }
 }

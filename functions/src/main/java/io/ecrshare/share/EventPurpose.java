@@ -1,6 +1,7 @@
 package io.ecrshare.share;
 
 import io.ecrshare.event.CloudTrailEvent;
+import io.ecrshare.event.EventRule;
 
 /**
  * What the grant and enforce functions do differently with the same event pipeline: the grant function
@@ -10,6 +11,9 @@ public sealed interface EventPurpose {
 
     /** How the decider is to report a write this event causes. */
     Trigger trigger();
+
+    /** What the function's EventBridge rule matches: any other event is skipped before any API call. */
+    EventRule rule();
 
     /** Called after a decision that wrote. */
     void afterWrite(Decision decision, CloudTrailEvent event);
@@ -29,6 +33,11 @@ public sealed interface EventPurpose {
         }
 
         @Override
+        public EventRule rule() {
+            return EventRule.GRANT;
+        }
+
+        @Override
         public void afterWrite(Decision decision, CloudTrailEvent event) {
             // A grant or an untag's revoke is the point of the event, not a correction.
         }
@@ -38,6 +47,11 @@ public sealed interface EventPurpose {
         @Override
         public Trigger trigger() {
             return Trigger.POLICY_CHANGE;
+        }
+
+        @Override
+        public EventRule rule() {
+            return EventRule.ENFORCE;
         }
 
         @Override

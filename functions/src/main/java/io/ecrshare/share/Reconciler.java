@@ -101,7 +101,7 @@ public final class Reconciler {
         try {
             Decision decision = revokeAll ? converger.revoke(repository, dryRun)
                     : converger.converge(repository, dryRun, Trigger.SWEEP);
-            if (decision.action() == Action.UNCHANGED && !dryRun) {
+            if (decision.action() == Action.UNCHANGED && !dryRun && decision.lookalikes().isEmpty()) {
                 recorder.count(decision);
             } else {
                 recorder.record(decision, context, dryRun);

@@ -1,6 +1,7 @@
 package io.ecrshare.share;
 
 import io.ecrshare.config.ShareTag;
+import io.ecrshare.policy.ManagedStatements;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.policy.PolicyMerger;
 import io.ecrshare.policy.PolicyTooLargeException;
@@ -26,8 +27,8 @@ public final class ShareDecider {
     /** @param trigger why the repository is looked at: decides how a write is labelled, never what is written */
     public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText,
                            Trigger trigger) {
-        boolean shared = tag.isCarriedBy(tags);
-        return decide(repository, shared, shared ? "tagged " + tag : "not tagged " + tag, currentPolicyText, trigger);
+        ShareTag.Reading reading = tag.read(tags);
+        return decide(repository, reading.shared(), reading.reason(), currentPolicyText, trigger);
     }
 
     /** Uninstall (RevokeOnDelete): whatever the tags say, the repository keeps nothing of ours. */
@@ -44,14 +45,14 @@ public final class ShareDecider {
         boolean nothingOfOurs = merge.previousManaged().isEmpty() && merge.removed().isEmpty();
         if (!shared && nothingOfOurs) {
             // Never touch a policy that holds nothing of ours, even an odd one (e.g. an empty Statement list).
-            return unchanged(repository, state + "; no managed statements", current);
+            return unchanged(repository, state + "; no managed statements", current, merge);
         }
         if (desired.isPresent() && current.isPresent() && desired.get().isEquivalentTo(current.get())) {
-            return unchanged(repository, state + "; policy already matches the standard", current);
+            return unchanged(repository, state + "; policy already matches the standard", current, merge);
         }
         if (desired.isEmpty()) {
             return new Decision(repository, Action.REVOKED, state + "; managed statements removed, no statement left",
-                    Decision.Write.DELETE, current, desired, List.of(), merge.removed());
+                    Decision.Write.DELETE, current, desired, List.of(), merge.removed(), merge.lookalikes(), Optional.empty());
         }
         int size = desired.get().length();
         if (size > PolicyDocument.MAX_LENGTH) {
@@ -76,11 +77,42 @@ public final class ShareDecider {
         if (!merge.removed().isEmpty()) {
             reason += "; " + merge.removed().size() + " statement(s) granting outsiders removed (exclusive mode)";
         }
-        return new Decision(repository, action, reason, Decision.Write.SET, current, desired, merge.restoredSids(),
-                merge.removed());
+        return new Decision(repository, action, withLookalikes(reason, merge), Decision.Write.SET, current, desired,
+                merge.restoredSids(), merge.removed(), merge.lookalikes(), Optional.empty());
     }
 
-    private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current) {
-        return new Decision(repository, Action.UNCHANGED, reason, Decision.Write.NONE, current, current, List.of(), List.of());
+    /**
+     * The decision when a person's edit was lost to one of our writes: the policy becomes what they wrote, merged
+     * with the standard statements for the current tags, as if our write had never overwritten it.
+     */
+    public Decision decideRecovery(String repository, Map<String, String> tags, Optional<String> currentPolicyText,
+                                   LostUpdate lost, Trigger trigger) {
+        Decision onTheirs = decide(repository, tags, Optional.of(lost.edit().policy().toJson()), trigger);
+        Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
+        Optional<PolicyDocument> desired = onTheirs.after();
+        boolean same = desired.isPresent() ? current.isPresent() && desired.get().isEquivalentTo(current.get()) : current.isEmpty();
+        if (same) {
+            return unchanged(repository, "lost update found but nothing to put back; " + onTheirs.reason(), current,
+                    merger.merge(current, tag.isCarriedBy(tags))).withLostUpdate(lost);
+        }
+        String reason = "lost update recovered: " + lost.edit().actor() + "'s SetRepositoryPolicy (" + lost.edit().eventId()
+                + ") had been overwritten by ecr-share; " + onTheirs.reason();
+        return new Decision(repository, Action.RESTORED, reason, desired.isPresent() ? Decision.Write.SET : Decision.Write.DELETE,
+                current, desired, onTheirs.restoredSids(), onTheirs.removed(), onTheirs.lookalikes(), Optional.of(lost));
+    }
+
+    private static Decision unchanged(String repository, String reason, Optional<PolicyDocument> current,
+                                      PolicyMerger.Merge merge) {
+        return new Decision(repository, Action.UNCHANGED, withLookalikes(reason, merge), Decision.Write.NONE, current, current,
+                List.of(), List.of(), merge.lookalikes(), Optional.empty());
+    }
+
+    private static String withLookalikes(String reason, PolicyMerger.Merge merge) {
+        if (merge.lookalikes().isEmpty()) {
+            return reason;
+        }
+        List<String> sids = merge.lookalikes().stream().map(s -> s.path("Sid").asText()).toList();
+        return reason + "; kept " + sids.size() + " statement(s) that are not ecr-share's although their Sid starts with "
+                + ManagedStatements.SID_PREFIX + " (a Deny, or a Sid ecr-share never writes): " + String.join(", ", sids);
     }
 }

@@ -23,6 +23,22 @@ public record Caller(String accountId, String arn, String orgId) {
         orgId = blankToNull(orgId);
     }
 
+    /** IAM's longest ARN: an identity longer than this is not one AWS issued. */
+    public static final int MAX_ARN_LENGTH = 2048;
+    /** How much of a caller's ARN a refusal repeats back to the caller. */
+    public static final int ECHO_LENGTH = 256;
+
+    /**
+     * The text, at most {@code limit} characters: a longer one is cut and says how long it was, so neither a
+     * response body nor a log line grows with what a caller (or a direct invocation) sends.
+     */
+    public static String bounded(String text, int limit) {
+        if (text == null || text.length() <= limit) {
+            return text;
+        }
+        return text.substring(0, limit) + "...(" + text.length() + " characters)";
+    }
+
     public boolean isAnonymous() {
         return accountId == null && arn == null;
     }

@@ -88,9 +88,10 @@ public final class CallerAuthorizer {
 
     private static String describe(Caller caller) {
         List<String> parts = new java.util.ArrayList<>();
-        parts.add(caller.arn() != null ? caller.arn() : "in account " + caller.accountId());
+        parts.add(caller.arn() != null ? Caller.bounded(caller.arn(), Caller.ECHO_LENGTH)
+                : "in account " + Caller.bounded(caller.accountId(), Caller.ECHO_LENGTH));
         if (caller.orgId() != null) {
-            parts.add("organization " + caller.orgId());
+            parts.add("organization " + Caller.bounded(caller.orgId(), Caller.ECHO_LENGTH));
         }
         return String.join(", ", parts);
     }

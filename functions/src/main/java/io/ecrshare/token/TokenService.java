@@ -106,6 +106,15 @@ public final class TokenService {
         return request.format() == TokenRequest.Format.PASSWORD ? ApiResponse.password(tokens.get(0)) : ApiResponse.tokens(tokens);
     }
 
+    /** An invocation that is not an API Gateway proxy request: answered and logged like any refusal. */
+    public ApiResponse refuseMalformed(TokenRefusedException error, String requestId) {
+        try {
+            return refuse(error, null, requestId, Map.of());
+        } finally {
+            metrics.flush();
+        }
+    }
+
     private ApiResponse refuse(TokenRefusedException error, Caller caller, String requestId, Map<String, String> extra) {
         metrics.count("TokenRefused" + error.status(), 1);
         Map<String, Object> fields = callerFields(caller, requestId);
@@ -124,9 +133,9 @@ public final class TokenService {
     private static Map<String, Object> callerFields(Caller caller, String requestId) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("requestId", requestId);
-        fields.put("callerArn", caller == null ? null : caller.arn());
-        fields.put("callerAccount", caller == null ? null : caller.accountId());
-        fields.put("callerOrgId", caller == null ? null : caller.orgId());
+        fields.put("callerArn", caller == null ? null : Caller.bounded(caller.arn(), Caller.MAX_ARN_LENGTH));
+        fields.put("callerAccount", caller == null ? null : Caller.bounded(caller.accountId(), Caller.ECHO_LENGTH));
+        fields.put("callerOrgId", caller == null ? null : Caller.bounded(caller.orgId(), Caller.ECHO_LENGTH));
         return fields;
     }
 }

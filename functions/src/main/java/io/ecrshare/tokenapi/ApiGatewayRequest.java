@@ -35,7 +35,12 @@ public record ApiGatewayRequest(Map<String, List<String>> query, Caller caller, 
             throw TokenRefusedException.badRequest("MalformedRequest", "the request event is not a JSON object");
         }
         JsonNode context = event.path("requestContext");
-        String requestId = text(context.path("requestId"));
+        if (!context.isObject() || !event.path("httpMethod").isTextual()) {
+            // A direct invocation or another event source: there is no caller identity to judge (docs: 400).
+            throw TokenRefusedException.badRequest("MalformedRequest",
+                    "the request event is not an API Gateway REST proxy event (no requestContext or httpMethod)");
+        }
+        String requestId = Caller.bounded(text(context.path("requestId")), Caller.ECHO_LENGTH);
         JsonNode identity = context.path("identity");
         Caller caller = new Caller(text(identity.path("accountId")), text(identity.path("userArn")),
                 text(identity.path("principalOrgId")));

@@ -2,6 +2,7 @@ package io.ecrshare.tokenapi;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.ecrshare.observability.Invocation;
 import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.token.ApiResponse;
 import io.ecrshare.token.TokenRefusedException;
@@ -43,13 +44,14 @@ public final class TokenHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Invocation.begin(context == null ? null : context.getAwsRequestId());
         String lambdaRequestId = context == null ? null : context.getAwsRequestId();
         ApiResponse response;
         try {
             ApiGatewayRequest request = ApiGatewayRequest.read(input, lambdaRequestId);
             response = service.handle(request.query(), request.caller(), request.requestId());
         } catch (TokenRefusedException e) {
-            response = ApiResponse.error(e, lambdaRequestId);
+            response = service.refuseMalformed(e, lambdaRequestId);
         }
         ApiGatewayRequest.write(response, output);
     }

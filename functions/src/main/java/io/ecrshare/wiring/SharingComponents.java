@@ -84,7 +84,7 @@ public record SharingComponents(FunctionConfig settings, RepositoryRegistry regi
         ReplicationSources sources = config.replicationSourceRegions().isEmpty() ? ReplicationSources.NONE
                 : new ReplicationSources(registry, config.tag(), config.replicationSourceRegions());
         RepositoryConverger converger = new RepositoryConverger(registry, decider, sources,
-                settings.policyRejectedAttempts(), POLICY_REJECTED_BACKOFF, sleeper);
+                settings.policyRejectedAttempts(), POLICY_REJECTED_BACKOFF, sleeper, Clock.systemUTC());
         return new SharingComponents(settings, registry, converger, new DecisionRecorder(log, metrics), log, notifier);
     }
 

@@ -46,9 +46,11 @@ public final class SharingPriming {
         SharingComponents components = SharingComponents.create(settings, new EcrRepositoryRegistry(clients.ecr()),
                 new JsonLog(nowhere, clock, "priming"), new EmbeddedMetrics(nowhere, clock, "priming"), Sleeper.REAL,
                 CorrectionNotifier.NONE);
-        String region = PrimingClients.region(env);
-        String event = "{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.ecr\",\"account\":\"000000000000\","
-                + "\"region\":\"" + region + "\",\"detail\":{\"eventName\":\"CreateRepository\","
+        String region = config.region() != null ? config.region() : PrimingClients.region(env);
+        // This deployment's own account and Region, and what the grant rule matches: the whole path runs.
+        String account = config.ownerAccountId() != null ? config.ownerAccountId() : "000000000000";
+        String event = "{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":\"aws.ecr\",\"account\":\"" + account + "\","
+                + "\"region\":\"" + region + "\",\"detail\":{\"eventSource\":\"ecr.amazonaws.com\",\"eventName\":\"CreateRepository\","
                 + "\"eventID\":\"priming\",\"userIdentity\":{\"arn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\","
                 + "\"sessionContext\":{\"sessionIssuer\":{\"arn\":\"arn:aws:iam::000000000000:role/priming\"}}},"
                 + "\"requestParameters\":{\"repositoryName\":\"" + REPOSITORY + "\"}}}";

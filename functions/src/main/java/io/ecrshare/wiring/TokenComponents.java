@@ -15,6 +15,7 @@ import io.ecrshare.token.TokenService;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +27,14 @@ public final class TokenComponents {
     public static final String FUNCTION = "token";
     /** One retry: a caller behind API Gateway's 29 s limit is better served by a quick 429. */
     static final int UPSTREAM_ATTEMPTS = 2;
+    /**
+     * Each STS or ECR call ends within this, retries included; a token request makes two (AssumeRole, then
+     * GetAuthorizationToken), so a hung upstream is answered 502 after at most 12 s: well inside the function's
+     * 20 s Timeout (template.yaml) and API Gateway's 29 s. TokenTemplateTest checks the arithmetic.
+     */
+    public static final Duration UPSTREAM_CALL_TIMEOUT = Duration.ofSeconds(6);
+    public static final Duration UPSTREAM_ATTEMPT_TIMEOUT = Duration.ofMillis(2500);
+    public static final int UPSTREAM_CALLS_PER_TOKEN = 2;
 
     private TokenComponents() {
     }
@@ -51,7 +60,8 @@ public final class TokenComponents {
     /** Also the tests' wiring, with clients pointed at moto or a loopback fake and a controllable clock. */
     public static TokenService create(FunctionConfig config, AwsClients clients, Clock clock, JsonLog log,
                                       EmbeddedMetrics metrics, int cacheEntries) {
-        TokenMinter minter = new StsEcrTokenMinter(clients.sts(), clients.ecr(), config.requireTokenRoleArn());
+        AwsClients bounded = clients.withCallTimeouts(UPSTREAM_ATTEMPT_TIMEOUT, UPSTREAM_CALL_TIMEOUT);
+        TokenMinter minter = new StsEcrTokenMinter(bounded.sts(), bounded.ecr(), config.requireTokenRoleArn());
         return new TokenService(config.sharing(), minter, new TokenCache(clock, cacheEntries, config.tokenCacheScope()),
                 clock, log, metrics);
     }
@@ -66,7 +76,7 @@ public final class TokenComponents {
         AwsClients clients = PrimingClients.answeringFrom(new PrimingHttpClient(clock), env);
         ShareConfig sharing = deployed.sharing();
         ShareConfig config = new ShareConfig(sharing.tag(), new Consumers(List.of(primingAccount), List.of(), List.of(), List.of()),
-                sharing.mode(), primingAccount, Set.of());
+                sharing.mode(), primingAccount, Set.of(), sharing.region());
         PrintStream nowhere = PrimingClients.nowhere();
         return new TokenService(config,
                 new StsEcrTokenMinter(clients.sts(), clients.ecr(), "arn:aws:iam::" + primingAccount + ":role/priming"),

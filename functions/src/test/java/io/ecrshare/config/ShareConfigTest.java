@@ -66,13 +66,29 @@ class ShareConfigTest {
     }
 
     @Test
-    void shareTagValueIsCaseInsensitiveButKeyIsNot() {
+    void shareTagKeyAndValueAreCaseInsensitiveAsInIamAndNeverTrimmed() {
         ShareTag tag = new ShareTag("ecr-share", "true");
         assertTrue(tag.isCarriedBy(Map.of("ecr-share", "TRUE")));
-        assertTrue(tag.isCarriedBy(Map.of("ecr-share", " True ")));
-        assertFalse(tag.isCarriedBy(Map.of("ECR-SHARE", "true")));
+        assertTrue(tag.isCarriedBy(Map.of("ECR-SHARE", "true")), "IAM matches tag keys case-insensitively");
+        assertFalse(tag.isCarriedBy(Map.of("ecr-share", " True ")), "StringEqualsIgnoreCase does not trim");
         assertFalse(tag.isCarriedBy(Map.of("ecr-share", "false")));
         assertFalse(tag.isCarriedBy(Map.of()));
+        assertFalse(tag.isCarriedBy(Map.of("ecr-share:last-write", "true")));
+        assertTrue(tag.isCarriedBy(Map.of("ecr-share", "true", "ECR-Share", "TRUE")), "every matching key agrees");
+        assertEquals(ShareTag.Verdict.AMBIGUOUS, tag.read(Map.of("ecr-share", "true", "ECR-SHARE", "false")).verdict());
+        assertEquals(ShareTag.Verdict.AMBIGUOUS, tag.read(Map.of("ecr-\u017fhare", "true")).verdict(), "long s");
+        assertEquals(ShareTag.Verdict.AMBIGUOUS, new ShareTag("k", "kind").read(Map.of("k", "\u212aind")).verdict(), "Kelvin");
+        assertFalse(new ShareTag("k", "kind").isCarriedBy(Map.of("k", "\u212aind")));
+    }
+
+    @Test
+    void shareTagSettingsMustBeUnambiguousAscii() {
+        for (String bad : new String[]{" true", "true ", "tr\u00fce", "", "a\tb"}) {
+            assertThrows(ConfigException.class, () -> new ShareTag("ecr-share", bad), bad);
+            assertThrows(ConfigException.class, () -> new ShareTag(bad, "true"), bad);
+        }
+        assertThrows(ConfigException.class, () -> new ShareTag("aws:share", "true"));
+        new ShareTag("team share", "yes please");
     }
 
     @Test

@@ -96,7 +96,8 @@ class EnforceHandlerMotoTest {
         JsonNode principals = JSON.readTree(ecr.getRepositoryPolicy(r -> r.repositoryName(REPO)).policyText())
                 .at("/Statement/1/Principal/AWS");
         assertEquals("[\"arn:aws:iam::111111111111:root\",\"arn:aws:iam::222222222222:root\"]", principals.toString());
-        assertEquals(Map.of("GetRepositoryPolicy", 1, "ListTagsForResource", 1, "SetRepositoryPolicy", 1), registry.snapshot());
+        assertEquals(Map.of("GetRepositoryPolicy", 1, "ListTagsForResource", 1, "SetRepositoryPolicy", 1, "TagResource", 1),
+                registry.snapshot(), "two reads, the write and its marker");
 
         JsonNode audit = output.decisions().get(0);
         assertEquals("arn:aws:sts::123456789012:assumed-role/Developer/sam.lee", audit.get("actor").asText());
@@ -227,5 +228,25 @@ class EnforceHandlerMotoTest {
             assertEquals("WARN", warning.get("level").asText());
             assertEquals(missingTopic, warning.get("topic").asText());
         }
+    }
+
+    /** Never widen (issue 9 item 5): a person's Deny survives enforcement untouched, whatever its Sid. */
+    @Test
+    void aDenyWithTheManagedSidPrefixSurvivesEnforcementUntouchedAndIsReported() throws Exception {
+        String deny = "{\"Sid\":\"EcrSharePullAccounts\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::999999999999:root\"},"
+                + "\"Action\":\"ecr:*\"}";
+        ecr.createRepository(r -> r.repositoryName(REPO).tags(Tag.builder().key("ecr-share").value("true").build()));
+        ecr.setRepositoryPolicy(r -> r.repositoryName(REPO).policyText("{\"Version\":\"2012-10-17\",\"Statement\":[" + deny + "]}"));
+        registry.reset();
+
+        JsonNode result = invoke(handler(TestConfig.env(), CorrectionNotifier.NONE), "enforce-set-repository-policy-by-person.json");
+
+        assertEquals("restored", result.get("action").asText());
+        JsonNode stored = JSON.readTree(ecr.getRepositoryPolicy(r -> r.repositoryName(REPO)).policyText()).get("Statement");
+        assertEquals(JSON.readTree(deny), stored.get(0), "the Deny, exactly as it was, first");
+        assertEquals(List.of("EcrSharePullAccounts", "EcrSharePullAccounts", "EcrSharePullPrincipals", "EcrSharePullOrganizations"), sids());
+        JsonNode audit = output.decisions().get(0);
+        assertEquals("Deny", audit.at("/keptLookalikeStatements/0/Effect").asText(), audit.toString());
+        assertTrue(audit.get("reason").asText().contains("not ecr-share's"), audit.toString());
     }
 }

@@ -16,7 +16,7 @@ class ManagedStatementsTest {
     void everyConsumerKindBecomesOneStatementWithAccountRootsNeverRoleArnsAsPrincipals() throws Exception {
         Consumers consumers = Consumers.parse("222222222222,111111111111",
                 "arn:aws:iam::333333333333:role/puller,arn:aws:iam::333333333333:role/ci/*",
-                "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*");
+                "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/");
         String expected = """
                 [{"Sid":"EcrSharePullAccounts","Effect":"Allow",
                   "Principal":{"AWS":["arn:aws:iam::111111111111:root","arn:aws:iam::222222222222:root"]},
@@ -30,7 +30,8 @@ class ManagedStatementsTest {
                   "Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5"]}}},
                  {"Sid":"EcrSharePullOrganizationPaths","Effect":"Allow","Principal":"*",
                   "Action":["ecr:BatchCheckLayerAvailability","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],
-                  "Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]}}}]
+                  "Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-a1b2c3d4e5"]},
+                               "ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"]}}}]
                 """;
         assertEquals(JSON.readTree(expected), JSON.valueToTree(new ManagedStatements(consumers).standard()));
     }

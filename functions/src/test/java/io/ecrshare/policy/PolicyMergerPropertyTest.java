@@ -44,9 +44,9 @@ class PolicyMergerPropertyTest {
             "arn:aws:iam::123456789012:role/deployer", "AROAEXAMPLEDELETEDROLE", "444444444444",
             "arn:aws:iam::333333333333:role/puller-ci", "*"};
     private static final String[] FOREIGN_SIDS = {"AllowCI", "LambdaPull", "ecrshare-lowercase-is-not-ours",
-            "Share", "Deny-Delete", "", "EcrSharX"};
-    private static final String[] MANAGED_SIDS = {"EcrSharePullAccounts", "EcrSharePullPrincipals", "EcrShareLegacy",
-            "EcrSharePullOrganizations", "EcrShare"};
+            "Share", "Deny-Delete", "", "EcrSharX", "EcrShareLegacy", "EcrShare", "EcrSharePullAccountsExtra",
+            "EcrSharePullAccounts"};
+    private static final String[] MANAGED_SIDS = ManagedStatements.MANAGED_SIDS.toArray(String[]::new);
 
     @Test
     void mergeModePreservesForeignStatementsKeepsExactlyTheStandardAndIsIdempotent() {
@@ -134,11 +134,13 @@ class PolicyMergerPropertyTest {
         int foreignCount = random.nextInt(5);
         int managedCount = random.nextInt(3);
         for (int i = 0; i < foreignCount; i++) {
-            foreign.add(statement(random, pick(random, FOREIGN_SIDS)));
+            String sid = pick(random, FOREIGN_SIDS);
+            // A statement with one of our exact Sids is foreign only as a Deny (never ours to remove or rewrite).
+            foreign.add(statement(random, sid, ManagedStatements.MANAGED_SIDS.contains(sid) ? "Deny" : null));
         }
         for (int i = 0; i < managedCount; i++) {
             managed.add(random.nextInt(4) == 0 ? MANAGED.standard().get(random.nextInt(MANAGED.standard().size()))
-                    : statement(random, pick(random, MANAGED_SIDS)));
+                    : statement(random, pick(random, MANAGED_SIDS), "Allow"));
         }
         // Interleave managed statements among the foreign ones at random positions; foreign order is kept.
         List<JsonNode> all = new ArrayList<>(foreign);
@@ -160,13 +162,14 @@ class PolicyMergerPropertyTest {
         return new Generated(text, foreign, managed);
     }
 
-    private static JsonNode statement(Random random, String sid) {
+    /** @param effect the Effect to use, or null for a random one (mostly Allow) */
+    private static JsonNode statement(Random random, String sid, String effect) {
         ObjectNode s = JSON.createObjectNode();
         List<Runnable> fields = new ArrayList<>();
         if (!sid.isEmpty()) {
             fields.add(() -> s.put("Sid", sid));
         }
-        fields.add(() -> s.put("Effect", random.nextInt(5) == 0 ? "Deny" : "Allow"));
+        fields.add(() -> s.put("Effect", effect != null ? effect : random.nextInt(5) == 0 ? "Deny" : "Allow"));
         fields.add(() -> {
             int kind = random.nextInt(4);
             if (kind == 0) {

@@ -59,7 +59,7 @@ class ReconcileFaultTest {
 
     private JsonNode reconcile() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)), out, null);
+        handler.handleRequest(new ByteArrayInputStream("{\"dryRun\": false}".getBytes(StandardCharsets.UTF_8)), out, null);
         return JSON.readTree(out.toByteArray());
     }
 

@@ -2,6 +2,7 @@ package io.ecrshare.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.ecrshare.aws.EcrRepositoryRegistry;
 import io.ecrshare.config.ShareConfig;
 import io.ecrshare.event.MalformedEventException;
@@ -23,9 +24,12 @@ import software.amazon.awssdk.services.ecr.model.Tag;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,7 +140,7 @@ class ReconcileMotoTest {
             assertTrue(entry.get("reason").asText().contains("ecr-share=true"), entry.toString());
         }
         // Nothing changed: a real run afterwards still has all the work to do.
-        assertEquals(REPOSITORIES / 6, invoke("{}").at("/totals/granted").asInt());
+        assertEquals(REPOSITORIES / 6, invoke("{\"dryRun\": false}").at("/totals/granted").asInt());
     }
 
     @Test
@@ -202,10 +206,40 @@ class ReconcileMotoTest {
     }
 
     @Test
-    void malformedInputIsRejectedClearly() {
-        MalformedEventException e = assertThrows(MalformedEventException.class, () -> invoke("{\"dryRun\":\"yes\"}"));
-        assertTrue(e.getMessage().contains("dryRun"));
-        assertThrows(MalformedEventException.class, () -> invoke("[1,2]"));
-        assertEquals(0, registry.writes());
+    void anythingButTheFourAcceptedInputsIsRefusedBeforeAnyApiCall() {
+        for (String input : List.of("{\"DryRun\": true}", "{\"dry_run\": true}", "{\"detail\": {\"dryRun\": true}}", "{}",
+                "{\"dryRun\":\"yes\"}", "{\"dryRun\": true, \"extra\": 1}", "[1,2]", "null", "", "not json",
+                "{\"source\":\"aws.ecr\",\"detail-type\":\"Scheduled Event\"}",
+                "{\"source\":\"aws.events\",\"detail-type\":\"AWS API Call via CloudTrail\"}",
+                "{\"RequestType\":\"Update\"}")) {
+            MalformedEventException e = assertThrows(MalformedEventException.class, () -> invoke(input), input);
+            assertTrue(e.getMessage().contains("accepts exactly") && e.getMessage().contains("{\"dryRun\": true}"),
+                    e.getMessage());
+        }
+        assertEquals(Map.of(), registry.snapshot(), "no API call for a refused input");
+    }
+
+    @Test
+    void aRefusedCustomResourceRequestIsAnsweredFailedSoTheStackDoesNotHang() throws Exception {
+        List<String> answers = new CopyOnWriteArrayList<>();
+        HttpServer cloudFormation = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        cloudFormation.createContext("/", exchange -> {
+            answers.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        cloudFormation.start();
+        try {
+            String request = """
+                    {"RequestType":"Rollback","ResponseURL":"http://127.0.0.1:%d/presigned",
+                     "StackId":"arn:aws:cloudformation:us-east-1:123456789012:stack/ecr-share/1","RequestId":"r1",
+                     "LogicalResourceId":"ConfigurationConvergence"}""".formatted(cloudFormation.getAddress().getPort());
+            assertThrows(MalformedEventException.class, () -> invoke(request));
+            assertEquals(1, answers.size());
+            assertEquals("FAILED", JSON.readTree(answers.get(0)).get("Status").asText());
+            assertEquals(Map.of(), registry.snapshot());
+        } finally {
+            cloudFormation.stop(0);
+        }
     }
 }

@@ -104,4 +104,37 @@ class ShareDeciderTest {
         assertTrue(e.size() > PolicyDocument.MAX_LENGTH);
         assertTrue(e.getMessage().contains(String.valueOf(e.size())));
     }
+
+    // ---- never widen (issue 9 item 5) ----
+
+    @Test
+    void aDenyIsNeverRemovedOrRewrittenWhateverItsSid() {
+        for (String sid : new String[]{"EcrSharePullAccounts", "EcrShareLockdown", "EcrShare"}) {
+            String deny = "{\"Sid\":\"" + sid + "\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"ecr:*\","
+                    + "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}";
+            Decision shared = decider.decide("r", TAGGED, Optional.of(policy(deny, standard())), Trigger.SWEEP);
+            assertEquals(Action.UNCHANGED, shared.action(), sid);
+            assertTrue(shared.reason().contains(sid), shared.reason());
+            assertEquals(1, shared.lookalikes().size());
+
+            Decision unshared = decider.decide("r", Map.of(), Optional.of(policy(deny, standard())), Trigger.SWEEP);
+            assertEquals(Action.REVOKED, unshared.action(), sid);
+            assertTrue(unshared.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(deny))),
+                    "only our Allow goes, the Deny stays exactly: " + unshared.after());
+
+            Decision onlyDeny = decider.decide("r", Map.of(), Optional.of(policy(deny)), Trigger.SWEEP);
+            assertEquals(Action.UNCHANGED, onlyDeny.action(), "a lone Deny with our prefix is not ours to delete");
+        }
+    }
+
+    @Test
+    void aForeignAllowWhoseSidCollidesWithThePrefixIsKeptAndReported() {
+        String lookalike = "{\"Sid\":\"EcrShareTeamCI\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/ci\"},"
+                + "\"Action\":\"ecr:*\"}";
+        Decision d = decider.decide("r", TAGGED, Optional.of(policy(lookalike)), Trigger.SWEEP);
+        assertEquals(Action.GRANTED, d.action());
+        assertTrue(d.after().orElseThrow().isEquivalentTo(PolicyDocument.parse(policy(lookalike, standard()))));
+        assertTrue(d.reason().contains("EcrShareTeamCI"), d.reason());
+        assertEquals("EcrShareTeamCI", d.lookalikes().get(0).path("Sid").asText());
+    }
 }

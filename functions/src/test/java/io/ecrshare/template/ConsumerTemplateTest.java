@@ -58,10 +58,13 @@ class ConsumerTemplateTest {
             JsonNode aws = principal.isTextual() ? principal : principal.path("AWS");
             boolean names = false;
             for (JsonNode p : aws.isArray() ? aws : JSON.createArrayNode().add(aws)) {
-                names |= p.asText().equals("*") || p.asText().equals("arn:aws:iam::" + callerAccount + ":root");
+                // An account is named by its root ARN or by its bare ID (both mean the account, IAM User Guide).
+                names |= p.asText().equals("*") || p.asText().equals("arn:aws:iam::" + callerAccount + ":root")
+                        || p.asText().equals(callerAccount);
             }
             if (names) {
                 ObjectNode copy = statement.deepCopy();
+                copy.remove("Principal");   // matched above; the rest is evaluated like an identity policy
                 if (!copy.has("Resource")) {
                     copy.put("Resource", resource);   // a repository policy applies to its repository
                 }

@@ -2,6 +2,7 @@ package io.ecrshare.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrshare.event.EventRule;
 import io.ecrshare.testsupport.CloudFormationTemplate;
 import io.ecrshare.testsupport.MotoServer;
 import io.ecrshare.testsupport.ProjectFiles;
@@ -20,6 +21,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -120,6 +122,20 @@ class EventPatternMotoTest {
                 }
             }
             assertEquals(new TreeSet<>(EXPECTED.keySet()), cloudTrail);
+        }
+    }
+
+    /** The handlers check events against EventRule; the template's patterns must be exactly those definitions. */
+    @Test
+    void theTemplatesPatternsAreTheHandlersDefinitions() throws IOException {
+        CloudFormationTemplate template = CloudFormationTemplate.load();
+        for (EventRule rule : List.of(EventRule.GRANT, EventRule.ENFORCE)) {
+            Map<?, ?> events = (Map<?, ?>) template.properties(rule.function()).get("Events");
+            List<Object> patterns = events.values().stream()
+                    .filter(e -> "EventBridgeRule".equals(CloudFormationTemplate.at(e, "Type")))
+                    .map(e -> CloudFormationTemplate.at(e, "Properties", "Pattern")).toList();
+            assertEquals(1, patterns.size(), rule.function());
+            assertEquals(JSON.valueToTree(rule.pattern()), JSON.valueToTree(patterns.get(0)), rule.function());
         }
     }
 }

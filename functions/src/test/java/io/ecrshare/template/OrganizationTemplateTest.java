@@ -43,8 +43,8 @@ class OrganizationTemplateTest {
         assertFalse(policy.allows("ecr:ListTagsForResource", "arn:aws:ecr:us-west-2:999999999999:repository/x",
                 Map.of("aws:RequestedRegion", "us-west-2")), "only this account's repositories");
 
-        assertTrue(policy.allows("ecr:TagResource", repo("us-east-1"), Map.of("aws:TagKeys", "ecr-share")));
-        assertFalse(policy.allows("ecr:TagResource", repo("us-east-1"), Map.of("aws:TagKeys", "ecr-share,owner")));
+        assertTrue(policy.allows(null, "ecr:TagResource", repo("us-east-1"), Map.of("aws:TagKeys", List.of("ecr-share"))));
+        assertFalse(policy.allows(null, "ecr:TagResource", repo("us-east-1"), Map.of("aws:TagKeys", List.of("ecr-share", "owner"))));
         assertFalse(policy.allows("ecr:TagResource", repo("us-west-2"), Map.of("aws:TagKeys", "ecr-share")),
                 "sources are never written");
         for (String other : List.of("ecr:UntagResource", "ecr:SetRepositoryPolicy", "ecr:BatchGetImage")) {

@@ -1,5 +1,6 @@
 package io.ecrshare.template;
 
+import io.ecrshare.share.WriteMarker;
 import io.ecrshare.testsupport.CloudFormationTemplate;
 import org.junit.jupiter.api.Test;
 
@@ -76,17 +77,24 @@ class TemplateTest {
             Map<?, ?> statement = (Map<?, ?>) statements.get(0);
             assertEquals(actions, statement.get("Action"), function);
             assertEquals(REPOSITORIES, statement.get("Resource"), function);
-            assertEquals(1, statements.size(), function + " has no other unconditional statement");
+            assertEquals(3, statements.size(), function + " has no other statement than the write marker's and its log group's");
+            assertEquals(Map.of("Fn::GetAtt", List.of(function.replace("Function", "LogGroup"), "Arn")),
+                    ((Map<?, ?>) statements.get(2)).get("Resource"), function + " logs to its own log group only");
+            Map<?, ?> marker = (Map<?, ?>) statements.get(1);
+            assertEquals("ecr:TagResource", marker.get("Action"), function);
+            assertEquals(REPOSITORIES, marker.get("Resource"), function);
+            assertEquals(Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(WriteMarker.TAG_KEY)),
+                    "Null", Map.of("aws:TagKeys", "false")), marker.get("Condition"), function + ": the marker tag only");
         });
     }
 
     @Test
     void enforcerMayPublishOnlyToTheConfiguredTopicAndOnlyWhenOneIsSet() {
-        List<Object> policies = (List<Object>) template.properties("EnforceFunction").get("Policies");
+        List<Object> policies = (List<Object>) template.properties("EnforceFunctionRole").get("Policies");
         Map<?, ?> conditional = (Map<?, ?>) policies.get(1);
         List<?> ifArgs = (List<?>) conditional.get("Fn::If");
         assertEquals("HasNotificationTopic", ifArgs.get(0));
-        Map<?, ?> statement = (Map<?, ?>) ((List<?>) ((Map<?, ?>) ifArgs.get(1)).get("Statement")).get(0);
+        Map<?, ?> statement = (Map<?, ?>) ((List<?>) at(ifArgs.get(1), "PolicyDocument", "Statement")).get(0);
         assertEquals("sns:Publish", statement.get("Action"));
         assertEquals(Map.of("Ref", "NotificationTopicArn"), statement.get("Resource"));
     }
@@ -136,16 +144,55 @@ class TemplateTest {
         return all;
     }
 
-    /** The function's unconditional policy statements. */
+    /** The unconditional policy statements of the function's own role. */
     @SuppressWarnings("unchecked")
     private List<Object> statements(String function) {
+        assertEquals(Map.of("Fn::GetAtt", List.of(function + "Role", "Arn")), template.properties(function).get("Role"), function);
+        assertEquals(null, template.properties(function).get("Policies"), function + ": permissions live in its role");
         List<Object> all = new ArrayList<>();
-        for (Object policy : (List<Object>) template.properties(function).get("Policies")) {
-            Object statement = ((Map<String, Object>) policy).get("Statement");
+        for (Object policy : (List<Object>) template.properties(function + "Role").get("Policies")) {
+            Object statement = at(policy, "PolicyDocument", "Statement");
             if (statement != null) {
                 all.addAll((List<Object>) statement);
             }
         }
         return all;
+    }
+
+    /**
+     * Issue 9 item 7: no role of the translated stack carries AWSLambdaBasicExecutionRole (logs on Resource "*"),
+     * and every log permission names one of the stack's own log groups.
+     */
+    @Test
+    void logPermissionsAreScopedToTheStacksOwnLogGroups() throws Exception {
+        io.ecrshare.testsupport.SamTranslator translated = io.ecrshare.testsupport.SamTranslator.translate(
+                Map.of("ConsumerAccountIds", "111111111111", "NotificationTopicArn", "arn:aws:sns:us-east-1:123456789012:alerts"));
+        com.fasterxml.jackson.databind.JsonNode resources = translated.resources();
+        List<String> logGroups = new ArrayList<>();
+        resources.fields().forEachRemaining(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::Logs::LogGroup")) {
+                logGroups.add(r.getKey());
+            }
+        });
+        int logStatements = 0;
+        for (var it = resources.fields(); it.hasNext(); ) {
+            var resource = it.next();
+            if (!resource.getValue().path("Type").asText().equals("AWS::IAM::Role")) {
+                continue;
+            }
+            String managed = resource.getValue().at("/Properties/ManagedPolicyArns").toString();
+            assertFalse(managed.contains("AWSLambdaBasicExecutionRole"), resource.getKey() + ": " + managed);
+            for (var policy : translated.resolve(resource.getValue().at("/Properties/Policies"))) {
+                for (var statement : policy.at("/PolicyDocument/Statement")) {
+                    if (!statement.path("Action").toString().contains("logs:")) {
+                        continue;
+                    }
+                    logStatements++;
+                    String target = statement.path("Resource").asText();
+                    assertTrue(logGroups.contains(target), resource.getKey() + " logs to " + target + ", not one of " + logGroups);
+                }
+            }
+        }
+        assertEquals(4, logStatements, "grant, enforce, reconcile and token each log to their own group");
     }
 }

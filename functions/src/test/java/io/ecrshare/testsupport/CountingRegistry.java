@@ -34,7 +34,7 @@ public final class CountingRegistry implements RepositoryRegistry {
     }
 
     public int writes() {
-        return calls("SetRepositoryPolicy") + calls("DeleteRepositoryPolicy") + calls("TagResource");
+        return calls("SetRepositoryPolicy") + calls("DeleteRepositoryPolicy");
     }
 
     public Map<String, Integer> snapshot() {

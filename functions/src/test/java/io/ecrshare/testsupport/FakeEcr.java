@@ -219,6 +219,7 @@ public final class FakeEcr implements AutoCloseable {
                 case "SetRepositoryPolicy" -> setPolicy(name, request.path("policyText").asText());
                 case "DeleteRepositoryPolicy" -> deletePolicy(name);
                 case "DescribeRepositories" -> describe(request);
+                case "TagResource" -> tagResource(name, request.path("tags"));
                 default -> throw new Failure("UnknownOperationException", "not supported by FakeEcr: " + operation);
             };
             reply(exchange, 200, response);
@@ -250,8 +251,37 @@ public final class FakeEcr implements AutoCloseable {
         Repo repo = repo(name);
         ObjectNode response = JSON.createObjectNode();
         ArrayNode tags = response.putArray("tags");
-        repo.tags.forEach((k, v) -> tags.addObject().put("Key", k).put("Value", v));
+        synchronized (repo) {
+            repo.tags.forEach((k, v) -> tags.addObject().put("Key", k).put("Value", v));
+        }
         return response;
+    }
+
+    /** ECR API Reference, TagResource: at most 50 tags, keys up to 128 and values up to 256 characters. */
+    private ObjectNode tagResource(String name, JsonNode tags) {
+        Repo repo = repo(name);
+        synchronized (repo) {
+            Map<String, String> updated = new TreeMap<>(repo.tags);
+            for (JsonNode tag : tags) {
+                String key = tag.path("Key").asText();
+                String value = tag.path("Value").asText();
+                if (key.isEmpty() || key.length() > 128 || value.length() > 256) {
+                    throw new Failure("InvalidParameterException", "Invalid parameter at 'tags' failed to satisfy constraint");
+                }
+                updated.put(key, value);
+            }
+            if (updated.size() > 50) {
+                throw new Failure("TooManyTagsException", "The repository would have more than 50 tags");
+            }
+            repo.tags.clear();
+            repo.tags.putAll(updated);
+        }
+        return JSON.createObjectNode();
+    }
+
+    /** The repository's tags as stored (tests read the write marker). */
+    public Map<String, String> tags(String repository) {
+        return Map.copyOf(repo(repository).tags);
     }
 
     private ObjectNode getPolicy(String name) {

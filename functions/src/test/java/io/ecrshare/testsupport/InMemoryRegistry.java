@@ -75,12 +75,6 @@ public final class InMemoryRegistry implements RepositoryRegistry {
     }
 
     @Override
-    public synchronized void tag(RepositoryRef repository, String key, String value) {
-        enter("TagResource", repository);
-        tags.get(repository.name()).put(key, value);
-    }
-
-    @Override
     public synchronized Optional<String> policy(RepositoryRef repository) {
         enter("GetRepositoryPolicy", repository);
         return Optional.ofNullable(policies.get(repository.name()));
@@ -96,6 +90,14 @@ public final class InMemoryRegistry implements RepositoryRegistry {
     public synchronized void deletePolicy(RepositoryRef repository) {
         enter("DeleteRepositoryPolicy", repository);
         policies.remove(repository.name());
+    }
+
+    @Override
+    public synchronized void tag(RepositoryRef repository, String key, String value) {
+        enter("TagResource", repository);
+        Map<String, String> updated = new java.util.TreeMap<>(tags.get(repository.name()));
+        updated.put(key, value);
+        tags.put(repository.name(), updated);
     }
 
     @Override

@@ -28,6 +28,7 @@ public final class TestConfig {
         env.put("CONSUMER_PRINCIPAL_ARNS", "arn:aws:iam::333333333333:role/puller");
         env.put("CONSUMER_ORG_IDS", "o-a1b2c3d4e5");
         env.put("OWNER_ACCOUNT_ID", "123456789012");
+        env.put("AWS_REGION", "us-east-1");
         env.put("OWN_ROLE_ARNS", OWN_ROLE + ",arn:aws:iam::123456789012:role/ecr-share-GrantFunctionRole-0F9E8D7C6B5A");
         return env;
     }

@@ -60,7 +60,7 @@ class DashboardMetricsTest {
             DecisionRecorder recorder = new DecisionRecorder(output.log(function), output.metrics(function));
             for (Action action : Action.values()) {
                 recorder.record(new Decision("r", action, "test", Decision.Write.NONE, java.util.Optional.empty(),
-                        java.util.Optional.empty(), List.of(), List.of()), Map.of(), false);
+                        java.util.Optional.empty(), List.of(), List.of(), List.of(), java.util.Optional.empty()), Map.of(), false);
             }
             recorder.failure("r", Map.of(), new IllegalStateException("test"));
             recorder.correction();
