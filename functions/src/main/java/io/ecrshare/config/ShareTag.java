@@ -137,8 +137,9 @@ public record ShareTag(String key, String value) {
      * has been decided locally and does not follow its source.
      */
     public boolean isKeyIn(Map<String, String> tags) {
-        // Key compared as IAM compares tag keys (case-insensitively).
-        return tags.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(key));
+        // Keys compared as IAM compares tag keys (case-insensitively); a lookalike key under any case folding also
+        // counts, so an ambiguous local tag stays a local decision (unshared) and is never overridden by a source.
+        return tags.keySet().stream().anyMatch(k -> mayFoldEqual(k, key));
     }
 
     @Override

@@ -46,4 +46,12 @@ class OrganizationSettingsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> FunctionConfig.fromEnvironment(env("REVOKE_ON_DELETE", "yes")));
         assertEquals("REVOKE_ON_DELETE must be true or false, got: yes", e.getMessage());
     }
+
+    @Test
+    void aReplicaCarryingTheSharingKeyInAnyCaseOrAsALookalikeIsDecidedByItsOwnTag() {
+        ShareTag tag = new ShareTag("ecr-share", "true");
+        assertTrue(tag.isKeyIn(Map.of("ECR-Share", "false")));
+        assertTrue(tag.isKeyIn(Map.of("ecr-\u017Fhare", "true")), "long s folds to S: ambiguous, so local (unshared)");
+        assertFalse(tag.isKeyIn(Map.of("team", "platform", ShareTag.WRITE_MARKER_KEY, "x")));
+    }
 }
