@@ -10,7 +10,7 @@
 #       through docker-credential-ecr-share (io.ecrshare.script.FleetBootBenchmark; ~5 min)
 #
 # BENCH_CHILD_JVM_OPTIONS replaces the cold-start JVMs' options (default: -XX:+TieredCompilation
-# -XX:TieredStopAtLevel=1); e.g. add -Decrshare.priming=false to measure the policy functions without priming.
+# -XX:TieredStopAtLevel=1). --compare-sdk VERSION adds fresh-JVM rows on that SDK BOM's runtime jars.
 # Options are BenchmarkSuite's (functions/src/test/java/io/ecrshare/bench/BenchmarkSuite.java). Needs Java 17+,
 # Maven and moto_server on PATH (pip install 'moto[server]'); no AWS account, no Docker.
 set -euo pipefail
@@ -21,17 +21,27 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 parts="cold,warm,reconcile,artifact"
+compare_sdk=""
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   if [ "${args[$i]}" = "--parts" ]; then parts=${args[$((i + 1))]}; fi
+  if [ "${args[$i]}" = "--compare-sdk" ]; then compare_sdk=${args[$((i + 1))]}; fi
 done
 
 echo "== building classes and test classes"
 mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml test-compile
-mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -Dmdep.includeScope=test \
+# The dependency plugin reads includeScope (not mdep.includeScope, which it ignores: the probes then ran on
+# the whole test classpath).
+mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile="$work/test.cp" >/dev/null
-mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -Dmdep.includeScope=runtime \
+mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$work/runtime.cp" >/dev/null
+compare_cp=""
+if [ -n "$compare_sdk" ]; then
+  mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=runtime \
+    -Daws.sdk.version="$compare_sdk" -Dmdep.outputFile="$work/compare.cp" >/dev/null
+  compare_cp="$root/functions/target/classes:$root/functions/target/test-classes:$(cat "$work/compare.cp")"
+fi
 classes="$root/functions/target/classes"
 test_classes="$root/functions/target/test-classes"
 
@@ -66,4 +76,5 @@ java -cp "$test_classes:$classes:$(cat "$work/test.cp")" \
   -Dbench.command="$command" -Dbench.commit="$commit" \
   -Dbench.childJvmOptions="${BENCH_CHILD_JVM_OPTIONS:--XX:+TieredCompilation -XX:TieredStopAtLevel=1}" \
   -Dbench.childClasspath="$classes:$test_classes:$(cat "$work/runtime.cp")" \
+  -Dbench.compareClasspath="$compare_cp" \
   io.ecrshare.bench.BenchmarkSuite --artifact-dir "$work/artifact" "$@"

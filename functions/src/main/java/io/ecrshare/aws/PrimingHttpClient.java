@@ -30,7 +30,10 @@ public final class PrimingHttpClient implements SdkHttpClient {
         this(clock, "priming", "priming");
     }
 
-    /** Also answers ListTagsForResource with this tag, GetRepositoryPolicy with "no policy", and policy writes. */
+    /**
+     * Also answers ListTagsForResource with this tag, GetRepositoryPolicy with "no policy", DescribeRepositories
+     * with one repository, and policy writes.
+     */
     public PrimingHttpClient(Clock clock, String tagKey, String tagValue) {
         this.clock = clock;
         this.tagKey = tagKey;
@@ -51,6 +54,9 @@ public final class PrimingHttpClient implements SdkHttpClient {
         } else if (target.endsWith(".GetRepositoryPolicy")) {
             status = 400;
             body = "{\"__type\":\"RepositoryPolicyNotFoundException\",\"message\":\"priming: no policy\"}";
+        } else if (target.endsWith(".DescribeRepositories")) {
+            body = "{\"repositories\":[{\"registryId\":\"000000000000\",\"repositoryName\":\"ecr-share-priming\","
+                    + "\"repositoryArn\":\"arn:aws:ecr:priming:000000000000:repository/ecr-share-priming\"}]}";
         } else if (target.endsWith(".SetRepositoryPolicy") || target.endsWith(".DeleteRepositoryPolicy")) {
             body = "{\"registryId\":\"000000000000\",\"repositoryName\":\"priming\"}";
         } else {

@@ -20,14 +20,23 @@ public final class CloudFormationResponder {
     private static final int ATTEMPTS = 3;
 
     public void respond(JsonNode request, boolean success, String reason) {
+        respond(request, success, reason, PHYSICAL_ID, JSON.createObjectNode());
+    }
+
+    /**
+     * @param physicalId used when the request has none (Create); CloudFormation replaces a resource whose
+     *                   physical ID changes, so each resource type keeps one
+     * @param data       the resource's attributes (Fn::GetAtt)
+     */
+    public void respond(JsonNode request, boolean success, String reason, String physicalId, ObjectNode data) {
         ObjectNode body = JSON.createObjectNode();
         body.put("Status", success ? "SUCCESS" : "FAILED");
         body.put("Reason", reason);
-        body.put("PhysicalResourceId", request.path("PhysicalResourceId").asText(PHYSICAL_ID));
+        body.put("PhysicalResourceId", request.path("PhysicalResourceId").asText(physicalId));
         body.put("StackId", request.path("StackId").asText());
         body.put("RequestId", request.path("RequestId").asText());
         body.put("LogicalResourceId", request.path("LogicalResourceId").asText());
-        body.putObject("Data");
+        body.set("Data", data);
         byte[] bytes = body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -5,12 +5,18 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.ecrshare.observability.Invocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.share.Action;
 import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.share.Reconciler;
 import io.ecrshare.wiring.SharingComponents;
+import io.ecrshare.wiring.SharingPriming;
+import io.ecrshare.wiring.SnapStartPriming;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,7 +35,9 @@ import java.util.Map;
  *   <li>a CloudFormation custom resource request (every deploy that changes the configuration): answer
  *       CloudFormation first, then apply, so repositories converge without waiting for the schedule. A Delete
  *       with RevokeOnDelete removes the managed statements from every repository first and then answers with
- *       what it removed (FAILED, naming the repositories, if any could not be revoked).</li>
+ *       what it removed (FAILED, naming the repositories, if any could not be revoked);</li>
+ *   <li>the {@link FunctionConfigurationDigest} custom resource (deploy time, on $LATEST): answered with the
+ *       digests, no repository touched.</li>
  * </ul>
  * Anything else is refused before any API call ({@link ReconcileRequest}).
  * Any repository failure fails the invocation after the whole sweep, so the errors alarm fires.
@@ -45,16 +53,36 @@ public final class ReconcileHandler implements RequestStreamHandler {
     private final CloudFormationResponder cloudFormation;
     private final JsonLog log;
     private final boolean revokeOnDelete;
+    private final SnapStartPriming checkpointHook;
 
+    /** Runtime wiring from the environment; registers the SnapStart checkpoint hook with the global CRaC context. */
     public ReconcileHandler() {
-        this(SharingComponents.fromEnvironment(FUNCTION), new CloudFormationResponder());
+        this(SharingComponents.fromEnvironment(FUNCTION), new CloudFormationResponder(), System.getenv(), null,
+                Core.getGlobalContext());
     }
 
+    /** As on Lambda, with the CRaC context and TLS trust (null: the JDK's) given. */
+    public ReconcileHandler(SharingComponents components, CloudFormationResponder cloudFormation, Map<String, String> env,
+                            TlsTrustManagersProvider trust, org.crac.Context<Resource> crac) {
+        this.reconciler = components.reconciler();
+        this.cloudFormation = cloudFormation;
+        this.log = components.log();
+        this.checkpointHook = SharingPriming.sweepCheckpointHook(components, env, trust).registerWith(crac);
+        this.revokeOnDelete = components.settings().revokeOnDelete();
+    }
+
+    /** Without a checkpoint hook (tests). */
     public ReconcileHandler(SharingComponents components, CloudFormationResponder cloudFormation) {
         this.reconciler = components.reconciler();
         this.cloudFormation = cloudFormation;
         this.log = components.log();
         this.revokeOnDelete = components.settings().revokeOnDelete();
+        this.checkpointHook = null;
+    }
+
+    /** The registered SnapStart hook (null without one). */
+    public Resource checkpointHook() {
+        return checkpointHook;
     }
 
     @Override
@@ -68,6 +96,11 @@ public final class ReconcileHandler implements RequestStreamHandler {
             log.error("reconcile input refused", Map.of("error", e.getMessage()));
             answerCloudFormationIfItAsked(raw, e.getMessage());
             throw e;
+        }
+        if (request.kind() == ReconcileRequest.Kind.DEPLOY
+                && FunctionConfigurationDigest.RESOURCE_TYPE.equals(request.customResource().path("ResourceType").asText())) {
+            answerConfigurationDigest(request.customResource(), output);
+            return;
         }
         if (request.kind() == ReconcileRequest.Kind.DEPLOY) {
             if ("Delete".equals(request.requestType()) && revokeOnDelete) {
@@ -113,6 +146,24 @@ public final class ReconcileHandler implements RequestStreamHandler {
         }
         output.write(JSON.writeValueAsBytes(report.toJson()));
         output.flush();
+    }
+
+    /** Deploy-time only, on the unpublished function: no repository is touched. Delete has nothing to undo. */
+    private void answerConfigurationDigest(JsonNode request, OutputStream output) throws IOException {
+        ObjectNode data = JSON.createObjectNode();
+        if (!"Delete".equals(request.get("RequestType").asText())) {
+            try {
+                data = FunctionConfigurationDigest.digests(request.path("ResourceProperties"));
+            } catch (MalformedEventException e) {
+                log.error("function configuration digest refused", Map.of("error", e.getMessage()));
+                cloudFormation.respond(request, false, e.getMessage(), FunctionConfigurationDigest.PHYSICAL_ID, data);
+                throw e;
+            }
+            log.info("function configuration digests", Map.of("digests", data.toString()));
+        }
+        cloudFormation.respond(request, true, "ecr-share function configuration digests",
+                FunctionConfigurationDigest.PHYSICAL_ID, data);
+        output.write(JSON.writeValueAsBytes(data));
     }
 
     /** A refused custom resource request still gets an answer, so the stack operation fails now, not in an hour. */

@@ -7,39 +7,47 @@ import io.ecrshare.config.FunctionConfig;
 import io.ecrshare.token.ApiResponse;
 import io.ecrshare.token.TokenRefusedException;
 import io.ecrshare.token.TokenService;
+import io.ecrshare.wiring.SnapStartPriming;
 import io.ecrshare.wiring.TokenComponents;
 import org.crac.Core;
 import org.crac.Resource;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 
 /**
  * TokenFunction: {@code GET /token} behind an IAM-authorized REST API. A stream handler so our own Jackson
- * reads the proxy event. Under SnapStart, {@link #beforeCheckpoint} primes the request path (see
- * {@link TokenPriming}) so a restored function answers its first request fast.
+ * reads the proxy event. Its SnapStart checkpoint hook primes the request path ({@link TokenPriming}, then
+ * one real HTTPS request) so a restored function answers its first request fast.
  */
-public final class TokenHandler implements RequestStreamHandler, Resource {
+public final class TokenHandler implements RequestStreamHandler {
 
     private final TokenService service;
-    /** The deployed configuration, for priming; null when a test passes the service in. */
-    private final FunctionConfig config;
+    private final SnapStartPriming checkpointHook;
 
-    /** Runtime wiring from the environment; registers for SnapStart's checkpoint hook. */
+    /** Runtime wiring from the environment; registers the checkpoint hook with the global CRaC context. */
     public TokenHandler() {
-        this(TokenComponents.configuration());
-        Core.getGlobalContext().register(this);
+        this(TokenComponents.configuration(), System.getenv(), Core.getGlobalContext());
     }
 
-    private TokenHandler(FunctionConfig config) {
-        this.service = TokenComponents.fromConfiguration(config);
-        this.config = config;
+    private TokenHandler(FunctionConfig config, Map<String, String> env, org.crac.Context<Resource> crac) {
+        this(TokenComponents.fromConfiguration(config), config, env, null, crac);
     }
 
+    /** As on Lambda, with the CRaC context and TLS trust (null: the JDK's) given. */
+    public TokenHandler(TokenService service, FunctionConfig config, Map<String, String> env, TlsTrustManagersProvider trust,
+                        org.crac.Context<Resource> crac) {
+        this.service = service;
+        this.checkpointHook = TokenComponents.checkpointHook(env, trust, () -> TokenPriming.prime(config, env)).registerWith(crac);
+    }
+
+    /** Without a checkpoint hook (tests, and priming's own throwaway copy). */
     public TokenHandler(TokenService service) {
         this.service = service;
-        this.config = null;
+        this.checkpointHook = null;
     }
 
     @Override
@@ -56,15 +64,8 @@ public final class TokenHandler implements RequestStreamHandler, Resource {
         ApiGatewayRequest.write(response, output);
     }
 
-    @Override
-    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        if (config != null) {
-            TokenPriming.prime(config, System.getenv());
-        }
-    }
-
-    @Override
-    public void afterRestore(org.crac.Context<? extends Resource> context) {
-        // Nothing to refresh: no credentials, tokens or clock readings were kept from before the snapshot.
+    /** The registered SnapStart hook (null without one). */
+    public Resource checkpointHook() {
+        return checkpointHook;
     }
 }

@@ -35,26 +35,14 @@ import java.util.Map;
 public record SharingComponents(FunctionConfig settings, RepositoryRegistry registry, RepositoryConverger converger,
                                 DecisionRecorder recorder, JsonLog log, CorrectionNotifier notifier) {
 
-    /** {@code -Decrshare.priming=false} turns init-phase priming off (docs/benchmarks.md compares both). */
-    public static final String PRIMING_PROPERTY = "ecrshare.priming";
     static final Duration POLICY_REJECTED_BACKOFF = Duration.ofSeconds(2);
 
     /**
-     * The handlers' wiring on Lambda: also primes the request path (see {@link SharingPriming}) so the work of
-     * loading it is done in the init phase, not in the first invocation. Priming is best effort.
+     * The handlers' wiring on Lambda. Builds only what the first event needs (the SNS client waits for the first
+     * notification); the request path is primed by the SnapStart hook ({@link SharingPriming#checkpointHook}).
      */
     public static SharingComponents fromEnvironment(String function) {
-        SharingComponents components = fromEnvironment(function, System.getenv(), AwsClients.fromEnvironment(), System.out);
-        if ("false".equals(System.getProperty(PRIMING_PROPERTY))) {
-            return components;   // the benchmark's before/after comparison
-        }
-        try {
-            SharingPriming.prime(components.settings(), System.getenv());
-        } catch (RuntimeException e) {
-            components.log().warn("priming failed; the first event loads the request path itself",
-                    Map.of("error", String.valueOf(e)));
-        }
-        return components;
+        return fromEnvironment(function, System.getenv(), AwsClients.fromEnvironment(), System.out);
     }
 
     /** Production wiring from an environment; also used by the plan command with its own environment. */
@@ -64,7 +52,7 @@ public record SharingComponents(FunctionConfig settings, RepositoryRegistry regi
         try {
             FunctionConfig config = FunctionConfig.fromEnvironment(env);
             CorrectionNotifier notifier = config.notificationTopicArn()
-                    .<CorrectionNotifier>map(topic -> new SnsCorrectionNotifier(clients.sns(), topic, log))
+                    .<CorrectionNotifier>map(topic -> new SnsCorrectionNotifier(clients::sns, topic, log))
                     .orElse(CorrectionNotifier.NONE);
             return create(config, new EcrRepositoryRegistry(clients.ecr(), clients::ecr), log,
                     new EmbeddedMetrics(logs, Clock.systemUTC(), function), Sleeper.REAL, notifier);

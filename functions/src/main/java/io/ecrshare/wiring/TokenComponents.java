@@ -1,6 +1,7 @@
 package io.ecrshare.wiring;
 
 import io.ecrshare.aws.AwsClients;
+import io.ecrshare.aws.HttpsPriming;
 import io.ecrshare.aws.PrimingHttpClient;
 import io.ecrshare.aws.StsEcrTokenMinter;
 import io.ecrshare.config.ConfigException;
@@ -12,6 +13,7 @@ import io.ecrshare.observability.EmbeddedMetrics;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.token.TokenCache;
 import io.ecrshare.token.TokenService;
+import software.amazon.awssdk.http.TlsTrustManagersProvider;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Wires the token endpoint from configuration: the same consumer settings the policy functions use. */
 public final class TokenComponents {
@@ -81,5 +84,16 @@ public final class TokenComponents {
         return new TokenService(config,
                 new StsEcrTokenMinter(clients.sts(), clients.ecr(), "arn:aws:iam::" + primingAccount + ":role/priming"),
                 new TokenCache(clock, 4), clock, new JsonLog(nowhere, clock, FUNCTION), new EmbeddedMetrics(nowhere, clock, FUNCTION));
+    }
+
+    /**
+     * The token function's checkpoint hook: the in-memory requests of {@code inMemory} (tokenapi's
+     * TokenPriming, through a {@link #primingService}), then one real HTTPS request to STS.
+     */
+    public static SnapStartPriming checkpointHook(Map<String, String> env, TlsTrustManagersProvider trust,
+                                                  Supplier<?> inMemory) {
+        return new SnapStartPriming(JsonLog.stdout(FUNCTION), () -> Map.of(
+                "inMemory", inMemory.get(),
+                "httpsStatus", new HttpsPriming(env, trust).stsRead()));
     }
 }

@@ -31,6 +31,7 @@ import java.util.Set;
  * --parts LIST        cold,warm,reconcile,artifact (default all; the document is written only when all ran)
  * --artifact-dir DIR  where scripts/benchmark.sh left the artifact figures
  * --no-doc            print only
+ * --compare-sdk V     also fresh JVMs on SDK BOM V's runtime jars (scripts/benchmark.sh builds that classpath)
  * </pre>
  */
 public final class BenchmarkSuite {
@@ -49,6 +50,7 @@ public final class BenchmarkSuite {
         List<Integer> concurrencies = List.of(1, 8, 16);
         Set<String> parts = new LinkedHashSet<>(ALL_PARTS);
         Path artifactDir = null;
+        String compareSdk = null;
         boolean doc = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -62,6 +64,7 @@ public final class BenchmarkSuite {
                 case "--parts" -> parts = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
                 case "--artifact-dir" -> artifactDir = Path.of(args[++i]);
                 case "--no-doc" -> doc = false;
+                case "--compare-sdk" -> compareSdk = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see BenchmarkSuite's javadoc)");
             }
         }
@@ -82,8 +85,10 @@ public final class BenchmarkSuite {
             String classpath = System.getProperty("bench.childClasspath", System.getProperty("java.class.path"));
             List<String> jvmOptions = List.of(System.getProperty("bench.childJvmOptions", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")
                     .trim().split("\\s+"));
-            System.out.println("== cold start: " + runs + " fresh JVMs per function ...");
-            List<ColdStartBenchmark.Result> cold = new ColdStartBenchmark(runs, jvmOptions, classpath).run();
+            List<ColdStartBenchmark.Variant> variants = ColdStartBenchmark.variants(classpath,
+                    "SDK " + compareSdk, compareSdk == null ? null : System.getProperty("bench.compareClasspath"));
+            System.out.println("== cold start: " + runs + " fresh JVMs per function and variant ...");
+            List<ColdStartBenchmark.Result> cold = new ColdStartBenchmark(runs, jvmOptions, variants).run();
             emit(md, "## Cold start (fresh JVM per run)\n\n"
                     + "Each run is a new `java " + String.join(" ", jvmOptions) + " -cp <deployed classpath> "
                     + "io.ecrshare.bench.ColdStartProbe <handler> events/<file>`: the handler's no-arg constructor wires "
@@ -93,8 +98,22 @@ public final class BenchmarkSuite {
                     + "in every state; token: a cache miss). Times are wall-clock milliseconds from the parent's process "
                     + "launch; \"first event\" is constructed to handled. The classpath is the artifact's: "
                     + "target/classes, the runtime-scope jars, and the probe's own test-classes directory (nothing else of "
-                    + "the test scope). Functions are measured round-robin.\n\n"
-                    + ColdStartBenchmark.table(cold).markdown());
+                    + "the test scope). Functions and variants are measured round-robin."
+                    + (compareSdk == null ? "" : " The \"" + variants.get(1).label() + "\" rows run the same classes on the "
+                    + "runtime jars of SDK BOM " + compareSdk + " (`mvn dependency:build-classpath -Daws.sdk.version=" + compareSdk
+                    + "`), interleaved with the others.") + "\n\n"
+                    + ColdStartBenchmark.table(cold).markdown() + "\n"
+                    + "## Restore path (SnapStart)\n\n"
+                    + "The same fresh JVMs, but the probe runs the handler's SnapStart checkpoint hook (what Lambda runs once "
+                    + "per published version, before the snapshot) before the event, so the event meets the handler as a "
+                    + "snapshot holds it; the endpoints are loopback HTTPS servers with a self-signed certificate in a "
+                    + "trust store (the JDK's CA certificates plus that one) the child JVM is given with "
+                    + "`-Djavax.net.ssl.trustStore`, so the first event makes real TLS handshakes, as after a restore. "
+                    + "\"In-memory priming only\" is the priming without its HTTPS request (the token function's "
+                    + "priming before). The ratio divides the first event by the do-nothing baseline's whole fresh JVM "
+                    + "(launch to handled) of the same run. What this cannot show: a real restore also faults the "
+                    + "snapshot's memory pages in, and Lambda's restore itself takes time before the handler runs.\n\n"
+                    + ColdStartBenchmark.restoreTable(cold).markdown());
         }
         if (parts.contains("warm")) {
             System.out.println("== warm: " + warmup + " warm-up + " + warm + " measured events per case ...");

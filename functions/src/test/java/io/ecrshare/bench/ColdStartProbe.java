@@ -15,7 +15,14 @@ import java.nio.charset.StandardCharsets;
  * hands it one event. Uses only java.* classes before the handler is constructed, so it pre-loads nothing
  * the function would otherwise pay for; the handler is loaded and invoked by reflection.
  * Prints one line: {@code PROBE key=value ...} with wall-clock milliseconds and loaded-class counts.
- * Usage: {@code java -cp CLASSPATH io.ecrshare.bench.ColdStartProbe HANDLER_CLASS EVENT_FILE}
+ * Usage: {@code java -cp CLASSPATH io.ecrshare.bench.ColdStartProbe HANDLER_CLASS EVENT_FILE [MODE]}, MODE:
+ * <ul>
+ *   <li>{@code fresh} (default): constructed, then the event, as an on-demand cold start without SnapStart;</li>
+ *   <li>{@code restore}: constructed, then the handler's SnapStart checkpoint hook (what Lambda runs before
+ *       the snapshot), then the event: the handler as a snapshot holds it, to its first event;</li>
+ *   <li>{@code restore-in-memory}: the same with the in-memory priming alone (no HTTPS request), the
+ *       priming the token function had before the checkpoint hooks made a real TLS handshake.</li>
+ * </ul>
  */
 public final class ColdStartProbe {
 
@@ -33,6 +40,19 @@ public final class ColdStartProbe {
         Object handler = Class.forName(args[0]).getDeclaredConstructor().newInstance();
         long constructedMillis = System.currentTimeMillis();
         int classesConstructed = classes.getLoadedClassCount();
+        String mode = args.length > 2 ? args[2] : "fresh";
+        switch (mode) {
+            case "fresh" -> { }
+            case "restore" -> {
+                Object hook = handler.getClass().getMethod("checkpointHook").invoke(handler);
+                Class.forName("org.crac.Resource").getMethod("beforeCheckpoint", Class.forName("org.crac.Context")).invoke(hook,
+                        (Object) null);
+            }
+            case "restore-in-memory" -> primeInMemory(handler);
+            default -> throw new IllegalArgumentException("mode must be fresh, restore or restore-in-memory: " + mode);
+        }
+        long primedMillis = System.currentTimeMillis();
+        int classesPrimed = classes.getLoadedClassCount();
 
         Method handle = handler.getClass().getMethod("handleRequest", InputStream.class, OutputStream.class,
                 Class.forName("com.amazonaws.services.lambda.runtime.Context"));
@@ -44,10 +64,20 @@ public final class ColdStartProbe {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         String response = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
         System.out.println("PROBE jvmStart=" + jvmStart + " main=" + mainMillis + " before=" + beforeMillis
-                + " constructed=" + constructedMillis + " handled=" + handledMillis + " classesAtMain=" + classesAtMain
-                + " classesConstructed=" + classesConstructed + " classesHandled=" + classesHandled
+                + " constructed=" + constructedMillis + " primed=" + primedMillis + " handled=" + handledMillis
+                + " classesAtMain=" + classesAtMain + " classesConstructed=" + classesConstructed
+                + " classesPrimed=" + classesPrimed + " classesHandled=" + classesHandled
                 + " response=" + response);
         System.out.flush();
         System.exit(0);
+    }
+
+    private static void primeInMemory(Object handler) throws Exception {
+        java.util.Map<String, String> env = System.getenv();
+        Class<?> config = Class.forName("io.ecrshare.config.FunctionConfig");
+        Object parsed = config.getMethod("fromEnvironment", java.util.Map.class).invoke(null, env);
+        String priming = handler.getClass().getName().endsWith(".TokenHandler") ? "io.ecrshare.tokenapi.TokenPriming"
+                : "io.ecrshare.wiring.SharingPriming";
+        Class.forName(priming).getMethod("prime", config, java.util.Map.class).invoke(null, parsed, env);
     }
 }

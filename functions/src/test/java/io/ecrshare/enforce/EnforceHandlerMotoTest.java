@@ -29,6 +29,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,10 +199,16 @@ class EnforceHandlerMotoTest {
             sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn)
                     .attributes(Map.of("RawMessageDelivery", "true")));
             sharedRepositoryWithPolicyFrom("enforce-set-repository-policy-by-person.json");
-            EnforceHandler handler = handler(TestConfig.env(), new SnsCorrectionNotifier(sns, topic, output.log("enforce")));
+            AtomicInteger clientsBuilt = new AtomicInteger();
+            EnforceHandler handler = handler(TestConfig.env(), new SnsCorrectionNotifier(() -> {
+                clientsBuilt.incrementAndGet();
+                return sns;
+            }, topic, output.log("enforce")));
+            assertEquals(0, clientsBuilt.get(), "the SNS client waits for the first notification");
 
             invoke(handler, "enforce-set-repository-policy-by-person.json");
             invoke(handler, "enforce-set-repository-policy-by-person.json"); // compliant now: no second message
+            assertEquals(1, clientsBuilt.get(), "built once");
 
             List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)).messages();
             assertEquals(1, messages.size());

@@ -120,7 +120,8 @@ class TemplateTest {
         assertEquals(Map.of("Ref", "ReconcileSchedule"),
                 at(template.properties("ReconcileFunction"), "Events", "Schedule", "Properties", "Schedule"));
         Map<String, Object> convergence = template.properties("ConfigurationConvergence");
-        assertEquals(Map.of("Fn::GetAtt", List.of("ReconcileFunction", "Arn")), convergence.get("ServiceToken"));
+        assertEquals(Map.of("Ref", "ReconcileFunction.Alias"), convergence.get("ServiceToken"),
+                "the alias: the new version, with the new configuration, converges");
         for (String parameter : List.of("ShareTagKey", "ShareTagValue", "ConsumerAccountIds", "ConsumerPrincipalArns",
                 "ConsumerOrgIds", "ConsumerOrgPaths", "EnforcementMode")) {
             assertEquals(Map.of("Ref", parameter), convergence.get(parameter), "a change of " + parameter + " must reconcile");

@@ -17,7 +17,6 @@ import io.ecrshare.testsupport.ProjectFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -193,13 +191,17 @@ class TokenTemplateTest {
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenFunctionRole", "Arn")), template.properties("TokenFunction").get("Role"));
     }
 
+    /** On the translated template: SAM turns some function properties (VersionDescription) into other resources. */
     @Test
-    void resourcesReferToEachOtherWithoutACycle() {
+    @SuppressWarnings("unchecked")
+    void resourcesReferToEachOtherWithoutACycle() throws Exception {
+        Map<String, Object> resources = (Map<String, Object>) JSON.convertValue(
+                SamTranslator.translate(Map.of("ConsumerAccountIds", "111111111111")).resources(), Map.class);
         Map<String, Set<String>> dependsOn = new LinkedHashMap<>();
-        for (var entry : template.resources().entrySet()) {
+        for (var entry : resources.entrySet()) {
             Set<String> refs = new HashSet<>();
             collectReferences(entry.getValue(), refs);
-            refs.retainAll(template.resources().keySet());
+            refs.retainAll(resources.keySet());
             dependsOn.put(entry.getKey(), refs);
         }
         for (String start : dependsOn.keySet()) {
@@ -287,11 +289,14 @@ class TokenTemplateTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theFunctionRunsWithSnapStartOnItsLiveAliasBehindGetToken() {
         Map<String, Object> function = template.properties("TokenFunction");
         assertEquals("io.ecrshare.tokenapi.TokenHandler::handleRequest", function.get("Handler"));
-        assertEquals("live", function.get("AutoPublishAlias"));
-        assertEquals("PublishedVersions", at(function, "SnapStart", "ApplyOn"));
+        Map<String, Object> globals = (Map<String, Object>) at(template.section("Globals"), "Function");
+        assertEquals("live", globals.get("AutoPublishAlias"), "every function, the token's included");
+        assertEquals("PublishedVersions", at(globals, "SnapStart", "ApplyOn"));
+        assertFalse(function.containsKey("AutoPublishAlias") || function.containsKey("SnapStart"), "not overridden");
         assertEquals(Map.of("Fn::GetAtt", List.of("TokenMintingRole", "Arn")), at(function, "Environment", "Variables", "TOKEN_ROLE_ARN"));
         assertEquals(Map.of("Ref", "TokenCacheScope"), at(function, "Environment", "Variables", "TOKEN_CACHE_SCOPE"));
         Object uri = at(template.properties("TokenApi"), "DefinitionBody", "paths", "/token", "get", "x-amazon-apigateway-integration", "uri");

@@ -12,8 +12,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,15 +71,20 @@ public final class FakeEcr implements AutoCloseable {
      *                concurrency buys; with a latency the server answers any number of calls at once
      */
     public FakeEcr(Duration latency) throws IOException {
+        this(latency, false);
+    }
+
+    /** @param https answer over HTTPS with {@link LoopbackTls}'s certificate (the SDK must trust it) */
+    public FakeEcr(Duration latency, boolean https) throws IOException {
         this.latencyMillis = latency.toMillis();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = LoopbackTls.server(https);
         server.createContext("/", this::handle);
         server.setExecutor(latencyMillis > 0 ? Executors.newCachedThreadPool() : Executors.newFixedThreadPool(8));
         server.start();
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackTls.endpoint(server);
     }
 
     public AwsClients clients() {

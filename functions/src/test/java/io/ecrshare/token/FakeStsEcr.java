@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ecrshare.aws.AwsClients;
+import io.ecrshare.testsupport.LoopbackTls;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -64,16 +63,26 @@ public final class FakeStsEcr implements AutoCloseable {
     private record Fault(int status, String code) {
     }
 
+    static {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs: ~40 ms a call.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public FakeStsEcr(Clock clock) throws IOException {
+        this(clock, false);
+    }
+
+    /** @param https answer over HTTPS with {@link LoopbackTls}'s certificate (the SDK must trust it) */
+    public FakeStsEcr(Clock clock, boolean https) throws IOException {
         this.clock = clock;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = LoopbackTls.server(https);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return LoopbackTls.endpoint(server);
     }
 
     public AwsClients clients(int maxAttempts) {

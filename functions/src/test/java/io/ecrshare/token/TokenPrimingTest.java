@@ -1,19 +1,16 @@
 package io.ecrshare.token;
 
 import io.ecrshare.config.FunctionConfig;
-import io.ecrshare.tokenapi.TokenHandler;
 import io.ecrshare.tokenapi.TokenPriming;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenPrimingTest {
 
@@ -32,12 +29,5 @@ class TokenPrimingTest {
         }
         assertEquals(List.of(200, 200, 400), statuses, "miss through the SDK, cache hit, bad request");
         assertEquals("", captured.toString(StandardCharsets.UTF_8), "priming writes no log lines");
-    }
-
-    @Test
-    void theHandlerHasTheCheckpointHooks() throws Exception {
-        assertTrue(org.crac.Resource.class.isAssignableFrom(TokenHandler.class));
-        Method before = TokenHandler.class.getMethod("beforeCheckpoint", org.crac.Context.class);
-        assertEquals(void.class, before.getReturnType());
     }
 }
