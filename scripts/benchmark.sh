@@ -29,16 +29,16 @@ for ((i = 0; i < ${#args[@]}; i++)); do
 done
 
 echo "== building classes and test classes"
-mvn -B -q -Dstyle.color=never -f functions/pom.xml test-compile
+mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml test-compile
 # The dependency plugin reads includeScope (not mdep.includeScope, which it ignores: the probes then ran on
 # the whole test classpath).
-mvn -B -q -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=test \
+mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=test \
   -Dmdep.outputFile="$work/test.cp" >/dev/null
-mvn -B -q -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=runtime \
+mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$work/runtime.cp" >/dev/null
 compare_cp=""
 if [ -n "$compare_sdk" ]; then
-  mvn -B -q -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=runtime \
+  mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:build-classpath -DincludeScope=runtime \
     -Daws.sdk.version="$compare_sdk" -Dmdep.outputFile="$work/compare.cp" >/dev/null
   compare_cp="$root/functions/target/classes:$root/functions/target/test-classes:$(cat "$work/compare.cp")"
 fi
@@ -58,11 +58,11 @@ if [[ ",$parts," == *",artifact,"* ]]; then
   echo "== building the SAM-style artifact and the CLI jar"
   mkdir -p "$work/artifact"
   VERBOSE=1 ./scripts/check-sam-artifact.sh > "$work/artifact/artifact.txt"
-  mvn -B -q -Dstyle.color=never -f functions/pom.xml dependency:tree -Dscope=runtime \
+  mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml dependency:tree -Dscope=runtime \
     -DoutputFile="$work/artifact/tree.txt" >/dev/null
   # The CLI jar is built in a scratch copy, so target/ of the checkout keeps the classes the suite runs.
   cp -r functions "$work/cli" && rm -rf "$work/cli/target"
-  (cd "$work/cli" && mvn -B -q -Dstyle.color=never -Pcli -DskipTests package)
+  (cd "$work/cli" && mvn -B -q -ntp -Dstyle.color=never -Pcli -DskipTests package)
   cli_bytes=$(stat -c %s "$work/cli/target/ecr-share-cli.jar")
   echo "target/ecr-share-cli.jar, $((cli_bytes / 1024)) KiB" > "$work/artifact/cli.txt"
 fi

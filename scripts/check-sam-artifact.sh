@@ -1,26 +1,15 @@
 #!/usr/bin/env bash
-# Builds the Lambda artifact the way `sam build` does (aws-lambda-builders' java_maven workflow) and checks it.
-# SAM copies the CodeUri folder alone to a scratch directory, runs `mvn clean install` there, copies the
-# runtime dependencies, and ships target/classes plus lib/*.jar. Doing the same here proves the CodeUri builds
-# on its own (no sibling module, no parent POM) and lets us inspect exactly what is deployed.
+# Builds the Lambda artifact the way `sam build` does (scripts/build-artifact.sh) and checks it. SAM copies the
+# CodeUri folder alone to a scratch directory, runs `mvn clean install` there, copies the runtime dependencies,
+# and ships target/classes plus lib/*.jar. Doing the same here proves the CodeUri builds on its own (no sibling
+# module, no parent POM) and lets us inspect exactly what is deployed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-cp -r functions "$scratch/functions"
-rm -rf "$scratch/functions/target"
-(
-  cd "$scratch/functions"
-  # Debian's Maven prints bare colour resets even in batch mode; strip them (pipefail keeps Maven's status).
-  mvn -B -q -Dstyle.color=never clean install -Dmaven.install.skip=true 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
-  mvn -B -q -Dstyle.color=never dependency:copy-dependencies -DincludeScope=runtime -Dmdep.prependGroupId=true 2>&1 \
-    | sed 's/\x1b\[[0-9;]*m//g'
-)
 artifact="$scratch/artifact"
-mkdir -p "$artifact/lib"
-cp -r "$scratch/functions/target/classes/." "$artifact/"
-cp "$scratch/functions/target/dependency/"*.jar "$artifact/lib/"
+./scripts/build-artifact.sh "$artifact"
 
 status=0
 # No Netty or Apache HTTP client in the artifact (the functions use the JDK's URL connection client), and no

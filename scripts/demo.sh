@@ -4,8 +4,8 @@
 # events in events/ through the whole lifecycle, printing what happens. Exits non-zero if any step does not
 # turn out as stated. Stops what it started, also when interrupted.
 #
-# Needs: Java 17+, Maven, moto_server (pip install 'moto[server]'); for the last step (a real pull with
-# skopeo through docker-credential-ecr-share) docker-registry, skopeo and apache2-utils (apt-get install).
+# Needs: Java 17+, Maven 3.8+, python3 and moto_server (pip install 'moto[server]'), curl; for the last step (a
+# real pull with skopeo through docker-credential-ecr-share) docker-registry, skopeo and apache2-utils (apt-get install).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,6 +14,33 @@ command -v moto_server >/dev/null 2>&1 || {
   echo "demo: moto_server is not installed: pip install 'moto[server]'" >&2
   exit 2
 }
+
+# Build first (no moto needed yet), in the background, showing progress; on failure show Maven's own output.
+if [ -z "${ECR_SHARE_DEMO_CLASSPATH:-}" ]; then
+  echo "demo: building the functions (mvn test-compile; 10-60 s, longer on the first run while Maven downloads)"
+  build_log=$(mktemp)
+  mvn -B -q -ntp -Dstyle.color=never -f functions/pom.xml test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/demo.classpath -Dmdep.includeScope=test >"$build_log" 2>&1 &
+  build_pid=$!
+  trap 'kill "$build_pid" 2>/dev/null; echo "demo: interrupted" >&2; exit 130' INT TERM
+  seconds=0
+  while kill -0 "$build_pid" 2>/dev/null; do
+    sleep 1
+    seconds=$((seconds + 1))
+    if [ $((seconds % 5)) -eq 0 ]; then
+      echo "demo: still building (${seconds} s)"
+    fi
+  done
+  if ! wait "$build_pid"; then
+    # Debian's Maven prints bare colour resets even in batch mode: strip them.
+    sed "s/$(printf '\033')\[[0-9;]*m//g" "$build_log" >&2
+    echo "demo: the build failed (Maven's output above); nothing was started" >&2
+    exit 1
+  fi
+  rm -f "$build_log"
+  echo "demo: built in ${seconds} s"
+  ECR_SHARE_DEMO_CLASSPATH="functions/target/classes:functions/target/test-classes:$(cat functions/target/demo.classpath)"
+fi
 
 moto_pid=""
 cleanup() {
@@ -50,13 +77,6 @@ export OWNER_ACCOUNT_ID=123456789012
 export ENFORCEMENT_MODE=merge
 export OWN_ROLE_ARNS=arn:aws:iam::123456789012:role/ecr-share-EnforceFunctionRole-1A2B3C4D5E6F,arn:aws:iam::123456789012:role/ecr-share-GrantFunctionRole-0F9E8D7C6B5A
 export TOKEN_ROLE_ARN=arn:aws:iam::123456789012:role/ecr-share-TokenMintingRole-7H8J9K0L1M2N
-
-if [ -z "${ECR_SHARE_DEMO_CLASSPATH:-}" ]; then
-  echo "demo: building (mvn test-compile)..."
-  mvn -B -q -Dstyle.color=never -f functions/pom.xml test-compile dependency:build-classpath \
-    -Dmdep.outputFile=target/demo.classpath -Dmdep.includeScope=test >/dev/null
-  ECR_SHARE_DEMO_CLASSPATH="functions/target/classes:functions/target/test-classes:$(cat functions/target/demo.classpath)"
-fi
 
 # Not exec: the trap must still stop moto when Java exits or is interrupted.
 java -cp "$ECR_SHARE_DEMO_CLASSPATH" io.ecrshare.demo.LocalDemo "$root" &

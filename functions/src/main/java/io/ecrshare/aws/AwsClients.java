@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place that builds AWS clients: region from the environment, the JDK's URL connection HTTP client
@@ -34,6 +35,8 @@ public final class AwsClients {
     private final AwsCredentialsProvider credentials;
     private final SdkHttpClient http;
     private final int maxAttempts;
+    /** ECR clients of other Regions (replication sources), built on first use and kept for the container. */
+    private final Map<String, EcrClient> regionalEcr = new ConcurrentHashMap<>();
     /** Per attempt and per call (all attempts, backoff included); null: the SDK's defaults (none). */
     private final Duration attemptTimeout;
     private final Duration callTimeout;
@@ -101,6 +104,16 @@ public final class AwsClients {
 
     public EcrClient ecr() {
         return configure(EcrClient.builder()).build();
+    }
+
+    /**
+     * The ECR client of another Region, built once and then reused: the replication source lookups of a
+     * 10,000-repository reconcile share it. Same credentials, HTTP client, retries and endpoint override
+     * (moto serves every Region on one endpoint, as AWS_ENDPOINT_URL users expect).
+     */
+    public EcrClient ecr(String regionName) {
+        return regionalEcr.computeIfAbsent(regionName,
+                name -> configure(EcrClient.builder()).region(Region.of(name)).build());
     }
 
     public SnsClient sns() {

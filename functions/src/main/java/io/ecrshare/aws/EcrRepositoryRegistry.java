@@ -14,8 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** {@link RepositoryRegistry} on Amazon ECR. Throttling and 5xx are retried by the client's retry strategy. */
+/**
+ * {@link RepositoryRegistry} on Amazon ECR. Throttling and 5xx are retried by the client's retry strategy.
+ * A repository in another Region (a replica's source) is read with that Region's client.
+ */
 public final class EcrRepositoryRegistry implements RepositoryRegistry {
 
     /** DescribeRepositories' maximum page size: fewest calls for a full sweep. */
@@ -23,17 +27,31 @@ public final class EcrRepositoryRegistry implements RepositoryRegistry {
 
     private final EcrClient ecr;
     private final String region;
+    private final Function<String, EcrClient> otherRegions;
 
+    /** A registry of one Region only. */
     public EcrRepositoryRegistry(EcrClient ecr) {
+        this(ecr, other -> {
+            throw new IllegalStateException("no ECR client for Region " + other + " (no replication source Regions configured)");
+        });
+    }
+
+    /** @param otherRegions the ECR client of another Region, by name (built once per Region by AwsClients) */
+    public EcrRepositoryRegistry(EcrClient ecr, Function<String, EcrClient> otherRegions) {
         this.ecr = ecr;
         this.region = ecr.serviceClientConfiguration().region().id();
+        this.otherRegions = otherRegions;
+    }
+
+    private EcrClient clientFor(RepositoryRef repository) {
+        return repository.region() == null || repository.region().equals(region) ? ecr : otherRegions.apply(repository.region());
     }
 
     @Override
     public Map<String, String> tags(RepositoryRef repository) {
         try {
             Map<String, String> tags = new LinkedHashMap<>();
-            for (Tag tag : ecr.listTagsForResource(r -> r.resourceArn(repository.arn())).tags()) {
+            for (Tag tag : clientFor(repository).listTagsForResource(r -> r.resourceArn(repository.arn())).tags()) {
                 tags.put(tag.key(), tag.value());
             }
             return tags;
@@ -80,7 +98,7 @@ public final class EcrRepositoryRegistry implements RepositoryRegistry {
     @Override
     public void tag(RepositoryRef repository, String key, String value) {
         try {
-            ecr.tagResource(r -> r.resourceArn(repository.arn()).tags(Tag.builder().key(key).value(value).build()));
+            clientFor(repository).tagResource(r -> r.resourceArn(repository.arn()).tags(Tag.builder().key(key).value(value).build()));
         } catch (RepositoryNotFoundException e) {
             throw new UnknownRepositoryException(repository.name());
         }

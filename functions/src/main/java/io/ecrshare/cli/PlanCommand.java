@@ -8,8 +8,9 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The reconcile's plan mode from a workstation: {@code java -jar ecr-share-cli.jar plan --region eu-west-1
@@ -18,23 +19,17 @@ import java.util.Map;
  */
 public final class PlanCommand {
 
-    private static final Map<String, String> OPTIONS = Map.of(
-            "--region", "AWS_REGION",
-            "--share-tag-key", "SHARE_TAG_KEY",
-            "--share-tag-value", "SHARE_TAG_VALUE",
-            "--consumer-account-ids", "CONSUMER_ACCOUNT_IDS",
-            "--consumer-principal-arns", "CONSUMER_PRINCIPAL_ARNS",
-            "--consumer-org-ids", "CONSUMER_ORG_IDS",
-            "--consumer-org-paths", "CONSUMER_ORG_PATHS",
-            "--enforcement-mode", "ENFORCEMENT_MODE",
-            "--owner-account-id", "OWNER_ACCOUNT_ID",
-            "--concurrency", "RECONCILE_CONCURRENCY");
+    static final String REVOKE_ALL = "--revoke-all";
+    static final Map<String, String> OPTIONS = new LinkedHashMap<>();
 
-    private PlanCommand() {
+    static {
+        OPTIONS.put("--region", "AWS_REGION");
+        OPTIONS.putAll(CliOptions.CONFIGURATION);
+        OPTIONS.put("--replication-source-regions", "REPLICATION_SOURCE_REGIONS");
+        OPTIONS.put("--concurrency", "RECONCILE_CONCURRENCY");
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), System.out, System.err));
+    private PlanCommand() {
     }
 
     /** @return the process exit code: 0 planned, 1 some repositories could not be read, 2 bad usage or config */
@@ -43,31 +38,28 @@ public final class PlanCommand {
             err.println(usage());
             return 2;
         }
-        Map<String, String> env = new HashMap<>(environment);
-        for (int i = 1; i < args.length; i++) {
-            String option = args[i];
-            if ("--help".equals(option)) {
-                out.println(usage());
-                return 0;
-            }
-            String variable = OPTIONS.get(option);
-            if (variable == null || i + 1 >= args.length) {
-                err.println("plan: unknown option or missing value: " + option + "\n" + usage());
-                return 2;
-            }
-            env.put(variable, args[++i]);
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            out.println(usage());
+            return 0;
+        }
+        Map<String, String> env;
+        try {
+            env = CliOptions.apply("plan", args, environment, OPTIONS, Set.of(REVOKE_ALL));
+        } catch (CliOptions.UsageException e) {
+            err.println(e.getMessage() + "\n" + usage());
+            return 2;
         }
         try {
             AwsClients clients = new AwsClients(env, DefaultCredentialsProvider.builder().build());
             // Per-repository log lines would bury the table: the table is the plan's output.
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             ReconcileReport report = SharingComponents.fromEnvironment("plan", env, clients, quiet).reconciler()
-                    .run(true, "plan");
+                    .run(true, env.containsKey(REVOKE_ALL), "plan");
             out.print(report.toTable());
             report.failures().forEach(f -> err.println("plan: could not read " + f.repository() + ": " + f.reason()));
             return report.failures().isEmpty() ? 0 : 1;
         } catch (ConfigException e) {
-            err.println("plan: invalid configuration: " + e.getMessage());
+            err.println("plan: invalid configuration: " + CliOptions.inFlags(e.getMessage(), OPTIONS));
             return 2;
         }
     }
@@ -77,9 +69,11 @@ public final class PlanCommand {
                 usage: java -jar ecr-share-cli.jar plan [--region REGION] [--consumer-account-ids IDS]
                          [--consumer-principal-arns ARNS] [--consumer-org-ids IDS] [--consumer-org-paths PATHS]
                          [--share-tag-key KEY] [--share-tag-value VALUE] [--enforcement-mode merge|exclusive]
-                         [--owner-account-id ID] [--concurrency N]
+                         [--owner-account-id ID] [--replication-source-regions REGIONS] [--concurrency N]
+                         [--revoke-all]
                 Shows what ecr-share would do to every repository of the account in your default AWS
-                credentials; changes nothing. Options fall back to the same environment variables the
-                functions use (AWS_REGION, CONSUMER_ACCOUNT_IDS, ...); AWS_ENDPOINT_URL is honoured.""";
+                credentials; changes nothing. --revoke-all previews an uninstall with RevokeOnDelete=true.
+                Unset options fall back to the environment variables the functions read (AWS_REGION,
+                CONSUMER_ACCOUNT_IDS, ...); AWS_ENDPOINT_URL is honoured.""";
     }
 }

@@ -14,16 +14,19 @@ import java.util.Optional;
  * @param notificationTopicArn   SNS topic for correction notices, if any
  * @param tokenRoleArn           the role whose sessions mint tokens (the token function's only)
  * @param tokenCacheScope        who shares a cached token: each caller session (default) or each role
+ * @param revokeOnDelete         deleting the stack removes the managed statements from every repository
  */
 public record FunctionConfig(ShareConfig sharing, int policyRejectedAttempts, int reconcileConcurrency,
                              Optional<String> notificationTopicArn, Optional<String> tokenRoleArn,
-                             TokenCacheScope tokenCacheScope) {
+                             TokenCacheScope tokenCacheScope, boolean revokeOnDelete) {
 
     public static final String POLICY_REJECTED_ATTEMPTS = "POLICY_REJECTED_ATTEMPTS";
     public static final String RECONCILE_CONCURRENCY = "RECONCILE_CONCURRENCY";
     public static final String NOTIFICATION_TOPIC_ARN = "NOTIFICATION_TOPIC_ARN";
     public static final String TOKEN_ROLE_ARN = "TOKEN_ROLE_ARN";
     public static final String TOKEN_CACHE_SCOPE = "TOKEN_CACHE_SCOPE";
+    /** "true": deleting the stack removes the managed statements from every repository (RevokeOnDelete). */
+    public static final String REVOKE_ON_DELETE = "REVOKE_ON_DELETE";
 
     public static FunctionConfig fromEnvironment(Map<String, String> env) {
         ShareConfig sharing = ShareConfig.fromEnvironment(env);
@@ -35,7 +38,20 @@ public record FunctionConfig(ShareConfig sharing, int policyRejectedAttempts, in
             throw new ConfigException(TOKEN_ROLE_ARN + " must be an IAM role ARN, got: " + tokenRole.get());
         }
         TokenCacheScope cacheScope = TokenCacheScope.parse(TOKEN_CACHE_SCOPE, env.get(TOKEN_CACHE_SCOPE));
-        return new FunctionConfig(sharing, attempts, concurrency, topic, tokenRole, cacheScope);
+        return new FunctionConfig(sharing, attempts, concurrency, topic, tokenRole, cacheScope,
+                flag(env, REVOKE_ON_DELETE));
+    }
+
+    private static boolean flag(Map<String, String> env, String name) {
+        String raw = env.get(name);
+        if (raw == null || raw.isBlank()) {
+            return false;
+        }
+        return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got: " + raw);
+        };
     }
 
     /** The minting role, which only the token function needs: its absence stops that function at cold start. */

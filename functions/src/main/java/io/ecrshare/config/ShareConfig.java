@@ -1,5 +1,6 @@
 package io.ecrshare.config;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,9 +10,12 @@ import java.util.regex.Pattern;
  * What this deployment shares with whom (part of {@link FunctionConfig}), read from environment variables once
  * at cold start. {@link #fromEnvironment} either returns a fully valid configuration or throws one
  * {@link ConfigException} naming the bad value.
+ *
+ * @param replicationSourceRegions Regions whose repositories this Region's replicas come from (see
+ *                                 {@link #REPLICATION_SOURCE_REGIONS}); never this Region itself
  */
 public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId,
-                          Set<String> ownRoleArns, String region) {
+                          Set<String> ownRoleArns, String region, List<String> replicationSourceRegions) {
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
 
@@ -25,6 +29,23 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
     public static final String OWNER_ACCOUNT_ID = "OWNER_ACCOUNT_ID";
     /** Comma-separated execution role ARNs of this stack's functions: events they cause are our own writes. */
     public static final String OWN_ROLE_ARNS = "OWN_ROLE_ARNS";
+    /**
+     * Comma-separated Regions whose repositories this Region's replicas come from: a repository without the
+     * sharing tag key is shared when its namesake there carries the sharing tag. This Region itself is ignored,
+     * so one value serves every stack instance of a StackSet.
+     */
+    public static final String REPLICATION_SOURCE_REGIONS = "REPLICATION_SOURCE_REGIONS";
+
+    public ShareConfig {
+        ownRoleArns = Set.copyOf(ownRoleArns);
+        replicationSourceRegions = List.copyOf(replicationSourceRegions);
+    }
+
+    /** A configuration without replication source Regions. */
+    public ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mode, String ownerAccountId, Set<String> ownRoleArns,
+                       String region) {
+        this(tag, consumers, mode, ownerAccountId, ownRoleArns, region, List.of());
+    }
 
     public static ShareConfig fromEnvironment(Map<String, String> env) {
         ShareTag tag = new ShareTag(env.getOrDefault(SHARE_TAG_KEY, "ecr-share"), env.getOrDefault(SHARE_TAG_VALUE, "true"));
@@ -53,7 +74,8 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
         if (region != null && !REGION.matcher(region).matches()) {
             throw new ConfigException("AWS_REGION must be a Region name such as eu-west-1, got: " + region);
         }
-        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles), region);
+        return new ShareConfig(tag, consumers, mode, owner, Set.copyOf(ownRoles), region,
+                sourceRegions(env.get(REPLICATION_SOURCE_REGIONS), region));
     }
 
     /**
@@ -71,6 +93,26 @@ public record ShareConfig(ShareTag tag, Consumers consumers, EnforcementMode mod
             return "repository in Region " + repositoryRegion + ", not in this Region " + region;
         }
         return null;
+    }
+
+    private static List<String> sourceRegions(String raw, String ownRegion) {
+        Set<String> regions = new TreeSet<>();
+        if (raw != null) {
+            for (String part : raw.split(",")) {
+                String region = part.trim();
+                if (region.isEmpty()) {
+                    continue;
+                }
+                if (!REGION.matcher(region).matches()) {
+                    throw new ConfigException(REPLICATION_SOURCE_REGIONS + " contains an invalid value '" + region
+                            + "': expected a Region name such as eu-west-1");
+                }
+                if (!region.equals(ownRegion)) {
+                    regions.add(region);
+                }
+            }
+        }
+        return List.copyOf(regions);
     }
 
     /** True when a role ARN (the session issuer of a CloudTrail event) belongs to this stack. */

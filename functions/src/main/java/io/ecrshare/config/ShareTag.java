@@ -132,6 +132,16 @@ public record ShareTag(String key, String value) {
         }
     }
 
+    /**
+     * True when the tags hold this key at all, whatever its value: a replica tagged {@code ecr-share=false}
+     * has been decided locally and does not follow its source.
+     */
+    public boolean isKeyIn(Map<String, String> tags) {
+        // Keys compared as IAM compares tag keys (case-insensitively); a lookalike key under any case folding also
+        // counts, so an ambiguous local tag stays a local decision (unshared) and is never overridden by a source.
+        return tags.keySet().stream().anyMatch(k -> mayFoldEqual(k, key));
+    }
+
     @Override
     public String toString() {
         return key + "=" + value;

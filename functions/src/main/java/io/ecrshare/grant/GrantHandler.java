@@ -16,9 +16,12 @@ import java.util.Map;
  */
 public final class GrantHandler extends CloudTrailEventFunction {
 
+    /** The value of the metrics' Function dimension and the logs' function field. */
+    public static final String FUNCTION = "grant";
+
     /** Runtime wiring from the environment; registers the SnapStart checkpoint hook with the global CRaC context. */
     public GrantHandler() {
-        this(SharingComponents.fromEnvironment("grant"), System.getenv(), null, Core.getGlobalContext());
+        this(SharingComponents.fromEnvironment(FUNCTION), System.getenv(), null, Core.getGlobalContext());
     }
 
     /** As on Lambda, with the CRaC context and TLS trust (null: the JDK's) given. */

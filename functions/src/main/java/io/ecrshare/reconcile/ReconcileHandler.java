@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.observability.JsonLog;
+import io.ecrshare.share.Action;
 import io.ecrshare.share.ReconcileReport;
 import io.ecrshare.share.Reconciler;
 import io.ecrshare.wiring.SharingComponents;
@@ -29,9 +30,12 @@ import java.util.Map;
  * <ul>
  *   <li>the schedule's "Scheduled Event": apply to every repository;</li>
  *   <li>{@code {"dryRun": true}}: plan, change nothing, return what would be done per repository;
- *       {@code {"dryRun": false}}: apply now;</li>
+ *       {@code {"dryRun": false}}: apply now; {@code {"dryRun": true, "revokeAll": true}}: preview of an
+ *       uninstall with RevokeOnDelete;</li>
  *   <li>a CloudFormation custom resource request (every deploy that changes the configuration): answer
- *       CloudFormation first, then apply, so repositories converge without waiting for the schedule;</li>
+ *       CloudFormation first, then apply, so repositories converge without waiting for the schedule. A Delete
+ *       with RevokeOnDelete removes the managed statements from every repository first and then answers with
+ *       what it removed (FAILED, naming the repositories, if any could not be revoked);</li>
  *   <li>the {@link FunctionConfigurationDigest} custom resource (deploy time, on $LATEST): answered with the
  *       digests, no repository touched.</li>
  * </ul>
@@ -40,16 +44,20 @@ import java.util.Map;
  */
 public final class ReconcileHandler implements RequestStreamHandler {
 
+    /** The value of the metrics' Function dimension and the logs' function field. */
+    public static final String FUNCTION = "reconcile";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Reconciler reconciler;
     private final CloudFormationResponder cloudFormation;
     private final JsonLog log;
+    private final boolean revokeOnDelete;
     private final SnapStartPriming checkpointHook;
 
     /** Runtime wiring from the environment; registers the SnapStart checkpoint hook with the global CRaC context. */
     public ReconcileHandler() {
-        this(SharingComponents.fromEnvironment("reconcile"), new CloudFormationResponder(), System.getenv(), null,
+        this(SharingComponents.fromEnvironment(FUNCTION), new CloudFormationResponder(), System.getenv(), null,
                 Core.getGlobalContext());
     }
 
@@ -60,6 +68,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.cloudFormation = cloudFormation;
         this.log = components.log();
         this.checkpointHook = SharingPriming.sweepCheckpointHook(components, env, trust).registerWith(crac);
+        this.revokeOnDelete = components.settings().revokeOnDelete();
     }
 
     /** Without a checkpoint hook (tests). */
@@ -67,6 +76,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.reconciler = components.reconciler();
         this.cloudFormation = cloudFormation;
         this.log = components.log();
+        this.revokeOnDelete = components.settings().revokeOnDelete();
         this.checkpointHook = null;
     }
 
@@ -93,6 +103,10 @@ public final class ReconcileHandler implements RequestStreamHandler {
             return;
         }
         if (request.kind() == ReconcileRequest.Kind.DEPLOY) {
+            if ("Delete".equals(request.requestType()) && revokeOnDelete) {
+                revokeAllOnDelete(request.customResource(), output);
+                return;
+            }
             cloudFormation.respond(request.customResource(), true, "ecr-share reconcile started; see the reconcile function's log");
             if ("Delete".equals(request.requestType())) {
                 log.info("stack resource deleted; repository policies are left as they are", Map.of("trigger", "deploy"));
@@ -100,12 +114,38 @@ public final class ReconcileHandler implements RequestStreamHandler {
                 return;
             }
         }
-        ReconcileReport report = reconciler.run(request.dryRun(), request.trigger());
+        ReconcileReport report = reconciler.run(request.dryRun(), request.revokeAll(), request.trigger());
         output.write(JSON.writeValueAsBytes(report.toJson()));
         output.flush();
         if (!report.failures().isEmpty()) {
             throw new ReconcileFailedException(report);
         }
+    }
+
+    /**
+     * Runs within the invocation, before answering, so CloudFormation learns what was removed (the function's
+     * 900 s timeout is below the custom resource's ServiceTimeout).
+     */
+    private void revokeAllOnDelete(JsonNode request, OutputStream output) throws IOException {
+        ReconcileReport report;
+        try {
+            report = reconciler.run(false, true, "deploy:Delete:revokeAll");
+        } catch (RuntimeException e) {
+            cloudFormation.respond(request, false, "revoke on delete failed: " + e.getMessage());
+            throw e;
+        }
+        int revoked = report.totals().getOrDefault(Action.REVOKED, 0);
+        if (report.failures().isEmpty()) {
+            cloudFormation.respond(request, true, "revoked the managed statements of " + revoked + " of "
+                    + report.entries().size() + " repositories");
+        } else {
+            String reason = new ReconcileFailedException(report).getMessage();
+            // CloudFormation shows at most 4 KB of Reason; the full list is in the reconcile log.
+            cloudFormation.respond(request, false, "revoke on delete: " + revoked + " revoked, "
+                    + (reason.length() > 3500 ? reason.substring(0, 3500) + " ..." : reason));
+        }
+        output.write(JSON.writeValueAsBytes(report.toJson()));
+        output.flush();
     }
 
     /** Deploy-time only, on the unpublished function: no repository is touched. Delete has nothing to undo. */

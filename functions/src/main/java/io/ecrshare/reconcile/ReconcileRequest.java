@@ -16,16 +16,17 @@ import java.util.Set;
  * never be taken for a writing run. A new manual option is one more entry in {@link #MANUAL_FIELDS} and a field.
  *
  * @param customResource the CloudFormation request to answer, for {@link Kind#DEPLOY}; null otherwise
+ * @param revokeAll      preview of an uninstall with RevokeOnDelete: only as {@code {"dryRun": true, "revokeAll": true}}
  */
-public record ReconcileRequest(Kind kind, boolean dryRun, String requestType, JsonNode customResource) {
+public record ReconcileRequest(Kind kind, boolean dryRun, String requestType, JsonNode customResource, boolean revokeAll) {
 
     public enum Kind { SCHEDULE, DEPLOY, MANUAL }
 
     static final String ACCEPTED = "the schedule's event (source aws.events, detail-type Scheduled Event), a "
-            + "CloudFormation custom resource request (RequestType Create, Update or Delete), {\"dryRun\": true} "
-            + "or {\"dryRun\": false}";
+            + "CloudFormation custom resource request (RequestType Create, Update or Delete), {\"dryRun\": true}, "
+            + "{\"dryRun\": false} or {\"dryRun\": true, \"revokeAll\": true}";
     /** Fields a manual invocation may carry (each required to be a boolean). */
-    static final Set<String> MANUAL_FIELDS = Set.of("dryRun");
+    static final Set<String> MANUAL_FIELDS = Set.of("dryRun", "revokeAll");
     private static final Set<String> REQUEST_TYPES = Set.of("Create", "Update", "Delete");
     private static final List<String> CUSTOM_RESOURCE_FIELDS = List.of("RequestType", "ResponseURL", "StackId", "RequestId",
             "LogicalResourceId");
@@ -50,7 +51,7 @@ public record ReconcileRequest(Kind kind, boolean dryRun, String requestType, Js
         }
         if (node.has("detail-type") || node.has("source")) {
             if ("aws.events".equals(node.path("source").asText()) && "Scheduled Event".equals(node.path("detail-type").asText())) {
-                return new ReconcileRequest(Kind.SCHEDULE, false, null, null);
+                return new ReconcileRequest(Kind.SCHEDULE, false, null, null, false);
             }
             throw refused("an event with source " + node.path("source") + " and detail-type " + node.path("detail-type"));
         }
@@ -67,7 +68,13 @@ public record ReconcileRequest(Kind kind, boolean dryRun, String requestType, Js
         if (dryRun == null || !dryRun.isBoolean()) {
             throw refused(dryRun == null ? "no 'dryRun' field" : "'dryRun' is " + dryRun + ", not true or false");
         }
-        return new ReconcileRequest(Kind.MANUAL, dryRun.booleanValue(), null, null);
+        JsonNode revokeAll = node.get("revokeAll");
+        if (revokeAll != null && (!revokeAll.isBoolean() || !dryRun.booleanValue())) {
+            // Only a preview: the real revoke runs when the stack is deleted with RevokeOnDelete=true.
+            throw refused("'revokeAll' " + revokeAll + " with 'dryRun' " + dryRun
+                    + " (revokeAll is a preview only; deleting the stack with RevokeOnDelete=true revokes)");
+        }
+        return new ReconcileRequest(Kind.MANUAL, dryRun.booleanValue(), null, null, revokeAll != null && revokeAll.booleanValue());
     }
 
     private static ReconcileRequest customResource(JsonNode node) {
@@ -80,7 +87,7 @@ public record ReconcileRequest(Kind kind, boolean dryRun, String requestType, Js
         if (!REQUEST_TYPES.contains(type)) {
             throw refused("a custom resource request of RequestType " + type);
         }
-        return new ReconcileRequest(Kind.DEPLOY, false, type, node);
+        return new ReconcileRequest(Kind.DEPLOY, false, type, node, false);
     }
 
     /** How the reconcile's log lines and decisions name what started it. */
@@ -88,7 +95,7 @@ public record ReconcileRequest(Kind kind, boolean dryRun, String requestType, Js
         return switch (kind) {
             case SCHEDULE -> "schedule";
             case DEPLOY -> "deploy:" + requestType;
-            case MANUAL -> dryRun ? "plan" : "manual";
+            case MANUAL -> dryRun ? (revokeAll ? "plan:revokeAll" : "plan") : "manual";
         };
     }
 

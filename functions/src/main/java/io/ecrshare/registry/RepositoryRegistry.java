@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** The port to the container registry: the few reads and writes the sharing decisions need. */
+/**
+ * The port to the container registry: the few reads and writes the sharing decisions need. A repository's
+ * Region is part of its {@link RepositoryRef}: reads may name another Region (a replica's source).
+ */
 public interface RepositoryRegistry {
 
     /** @throws UnknownRepositoryException when the repository is gone */
@@ -19,9 +22,9 @@ public interface RepositoryRegistry {
     /** Deletes the policy; a policy that is already gone counts as deleted. @throws UnknownRepositoryException */
     void deletePolicy(RepositoryRef repository);
 
-    /** Sets one tag on the repository (ecr-share's write marker). @throws UnknownRepositoryException */
+    /** Sets (or overwrites) one tag: ecr-share's write marker, and the sharing tag on a replica. @throws UnknownRepositoryException */
     void tag(RepositoryRef repository, String key, String value);
 
-    /** Every repository of the registry, page by page. */
+    /** Every repository of the registry in this Region, page by page. */
     void forEachRepository(Consumer<RepositoryRef> action);
 }

@@ -37,6 +37,14 @@ public final class Reconciler {
     }
 
     public ReconcileReport run(boolean dryRun, String trigger) {
+        return run(dryRun, false, trigger);
+    }
+
+    /**
+     * @param revokeAll remove the managed statements from every repository whatever its tags (stack deleted with
+     *                  RevokeOnDelete, or its preview)
+     */
+    public ReconcileReport run(boolean dryRun, boolean revokeAll, String trigger) {
         long start = System.nanoTime();
         ConcurrentLinkedQueue<ReconcileReport.Entry> entries = new ConcurrentLinkedQueue<>();
         Map<String, Object> context = Map.of("trigger", trigger);
@@ -49,7 +57,7 @@ public final class Reconciler {
                 acquire(slots);
                 pending.add(workers.submit(() -> {
                     try {
-                        entries.add(converge(repository, dryRun, context));
+                        entries.add(converge(repository, dryRun, revokeAll, context));
                     } finally {
                         slots.release();
                     }
@@ -70,6 +78,9 @@ public final class Reconciler {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("trigger", trigger);
         summary.put("dryRun", dryRun);
+        if (revokeAll) {
+            summary.put("revokeAll", true);
+        }
         summary.put("repositories", report.entries().size());
         summary.put("elapsedMillis", report.elapsedMillis());
         Map<String, Integer> totals = new LinkedHashMap<>();
@@ -85,9 +96,11 @@ public final class Reconciler {
         return report;
     }
 
-    private ReconcileReport.Entry converge(RepositoryRef repository, boolean dryRun, Map<String, Object> context) {
+    private ReconcileReport.Entry converge(RepositoryRef repository, boolean dryRun, boolean revokeAll,
+                                           Map<String, Object> context) {
         try {
-            Decision decision = converger.converge(repository, dryRun, Trigger.SWEEP);
+            Decision decision = revokeAll ? converger.revoke(repository, dryRun)
+                    : converger.converge(repository, dryRun, Trigger.SWEEP);
             if (decision.action() == Action.UNCHANGED && !dryRun && decision.lookalikes().isEmpty()) {
                 recorder.count(decision);
             } else {

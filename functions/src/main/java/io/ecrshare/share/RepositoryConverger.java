@@ -1,5 +1,6 @@
 package io.ecrshare.share;
 
+import io.ecrshare.config.ShareTag;
 import io.ecrshare.policy.PolicyDocument;
 import io.ecrshare.registry.PolicyRejectedException;
 import io.ecrshare.registry.RepositoryRef;
@@ -8,6 +9,7 @@ import io.ecrshare.registry.UnknownRepositoryException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,11 +22,15 @@ import java.util.Optional;
  * derived the write from came to exist. For a person's SetRepositoryPolicy the enforcer hands in the edit, and
  * the marker tells whether that edit was overwritten by one of our writes ({@link LostUpdate}); if so the edit
  * is put back, merged with the standard statements.
+ *
+ * <p>A repository without the sharing tag key may be a replica: {@link ReplicationSources} decides it from its
+ * source, and the sharing tag is put on it before the policy is written.
  */
 public final class RepositoryConverger {
 
     private final RepositoryRegistry registry;
     private final ShareDecider decider;
+    private final ReplicationSources replicationSources;
     private final int rejectedPolicyAttempts;
     private final Duration rejectedPolicyBackoff;
     private final Sleeper sleeper;
@@ -34,13 +40,14 @@ public final class RepositoryConverger {
      * @param rejectedPolicyAttempts how often to try a policy ECR rejects as invalid (IAM propagation can
      *                               take seconds) before failing the invocation
      */
-    public RepositoryConverger(RepositoryRegistry registry, ShareDecider decider, int rejectedPolicyAttempts,
-                               Duration rejectedPolicyBackoff, Sleeper sleeper, Clock clock) {
+    public RepositoryConverger(RepositoryRegistry registry, ShareDecider decider, ReplicationSources replicationSources,
+                               int rejectedPolicyAttempts, Duration rejectedPolicyBackoff, Sleeper sleeper, Clock clock) {
         if (rejectedPolicyAttempts < 1) {
             throw new IllegalArgumentException("rejectedPolicyAttempts must be at least 1");
         }
         this.registry = registry;
         this.decider = decider;
+        this.replicationSources = replicationSources;
         this.rejectedPolicyAttempts = rejectedPolicyAttempts;
         this.rejectedPolicyBackoff = rejectedPolicyBackoff;
         this.sleeper = sleeper;
@@ -54,10 +61,33 @@ public final class RepositoryConverger {
 
     /** @param edit the person's policy edit this convergence answers, if any (checked for a lost update) */
     public Decision converge(RepositoryRef repository, boolean dryRun, Trigger trigger, Optional<PolicyEdit> edit) {
+        return converge(repository, dryRun, trigger, edit, false);
+    }
+
+    /** Uninstall (RevokeOnDelete): removes the managed statements whatever the tags say, unless {@code dryRun}. */
+    public Decision revoke(RepositoryRef repository, boolean dryRun) {
+        return converge(repository, dryRun, Trigger.SWEEP, Optional.empty(), true);
+    }
+
+    private Decision converge(RepositoryRef repository, boolean dryRun, Trigger trigger, Optional<PolicyEdit> edit,
+                              boolean revokeAll) {
         Duration backoff = rejectedPolicyBackoff;
         try {
             for (int attempt = 1; ; attempt++) {
                 Map<String, String> tags = registry.tags(repository);
+                ReplicationSources.Lookup source = null;
+                if (!revokeAll && replicationSources.decidesFor(tags)) {
+                    source = replicationSources.find(repository);
+                    if (source.sharedIn().isPresent()) {
+                        ShareTag tag = replicationSources.tag();
+                        if (!dryRun) {
+                            // Tag first: should the policy write fail, the next event or reconcile sees a tagged repository.
+                            registry.tag(repository, tag.key(), tag.value());
+                        }
+                        tags = new HashMap<>(tags);
+                        tags.put(tag.key(), tag.value());
+                    }
+                }
                 Optional<String> policy = registry.policy(repository);
                 long readAt = clock.millis();
                 Optional<PolicyDocument> current = policy.map(PolicyDocument::parse);
@@ -65,7 +95,9 @@ public final class RepositoryConverger {
                 long[] basis = basis(current, marker, edit, readAt);
                 Optional<LostUpdate> lost = edit.flatMap(e -> LostUpdate.check(e, current, marker));
                 Decision decision;
-                if (lost.isPresent() && lost.get().verdict() == LostUpdate.Verdict.RECOVERED) {
+                if (revokeAll) {
+                    decision = decider.decideRevokeAll(repository.name(), policy);
+                } else if (lost.isPresent() && lost.get().verdict() == LostUpdate.Verdict.RECOVERED) {
                     decision = decider.decideRecovery(repository.name(), tags, policy, lost.get(), trigger);
                     // What we write now is the person's edit: later edits are judged against its time.
                     basis = new long[]{lost.get().edit().secondStart(), lost.get().edit().secondEnd()};
@@ -74,6 +106,9 @@ public final class RepositoryConverger {
                     if (lost.isPresent()) {
                         decision = decision.withLostUpdate(lost.get());
                     }
+                }
+                if (source != null && !source.note().isEmpty()) {
+                    decision = decision.withNote(source.note());
                 }
                 if (dryRun || !decision.writes()) {
                     return decision;

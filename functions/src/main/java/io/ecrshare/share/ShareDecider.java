@@ -28,11 +28,19 @@ public final class ShareDecider {
     public Decision decide(String repository, Map<String, String> tags, Optional<String> currentPolicyText,
                            Trigger trigger) {
         ShareTag.Reading reading = tag.read(tags);
-        boolean shared = reading.shared();
+        return decide(repository, reading.shared(), reading.reason(), currentPolicyText, trigger);
+    }
+
+    /** Uninstall (RevokeOnDelete): whatever the tags say, the repository keeps nothing of ours. */
+    public Decision decideRevokeAll(String repository, Optional<String> currentPolicyText) {
+        return decide(repository, false, "revoke all", currentPolicyText, Trigger.SWEEP);
+    }
+
+    private Decision decide(String repository, boolean shared, String state, Optional<String> currentPolicyText,
+                            Trigger trigger) {
         Optional<PolicyDocument> current = currentPolicyText.map(PolicyDocument::parse);
         PolicyMerger.Merge merge = merger.merge(current, shared);
         Optional<PolicyDocument> desired = merge.desired();
-        String state = reading.reason();
 
         boolean nothingOfOurs = merge.previousManaged().isEmpty() && merge.removed().isEmpty();
         if (!shared && nothingOfOurs) {

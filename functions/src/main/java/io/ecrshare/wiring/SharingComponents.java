@@ -18,6 +18,7 @@ import io.ecrshare.share.DecisionRecorder;
 import io.ecrshare.share.EventProcessor;
 import io.ecrshare.share.EventPurpose;
 import io.ecrshare.share.Reconciler;
+import io.ecrshare.share.ReplicationSources;
 import io.ecrshare.share.RepositoryConverger;
 import io.ecrshare.share.ShareDecider;
 import io.ecrshare.share.Sleeper;
@@ -53,7 +54,7 @@ public record SharingComponents(FunctionConfig settings, RepositoryRegistry regi
             CorrectionNotifier notifier = config.notificationTopicArn()
                     .<CorrectionNotifier>map(topic -> new SnsCorrectionNotifier(clients::sns, topic, log))
                     .orElse(CorrectionNotifier.NONE);
-            return create(config, new EcrRepositoryRegistry(clients.ecr()), log,
+            return create(config, new EcrRepositoryRegistry(clients.ecr(), clients::ecr), log,
                     new EmbeddedMetrics(logs, Clock.systemUTC(), function), Sleeper.REAL, notifier);
         } catch (ConfigException e) {
             log.error("invalid configuration", Map.of("error", e.getMessage()));
@@ -68,8 +69,10 @@ public record SharingComponents(FunctionConfig settings, RepositoryRegistry regi
         ForeignAccessReview review = config.mode() == EnforcementMode.EXCLUSIVE
                 ? new ForeignAccessReview(config.ownerAccountId(), config.consumers()) : null;
         ShareDecider decider = new ShareDecider(config.tag(), new PolicyMerger(managed, review));
-        RepositoryConverger converger = new RepositoryConverger(registry, decider, settings.policyRejectedAttempts(),
-                POLICY_REJECTED_BACKOFF, sleeper, Clock.systemUTC());
+        ReplicationSources sources = config.replicationSourceRegions().isEmpty() ? ReplicationSources.NONE
+                : new ReplicationSources(registry, config.tag(), config.replicationSourceRegions());
+        RepositoryConverger converger = new RepositoryConverger(registry, decider, sources,
+                settings.policyRejectedAttempts(), POLICY_REJECTED_BACKOFF, sleeper, Clock.systemUTC());
         return new SharingComponents(settings, registry, converger, new DecisionRecorder(log, metrics), log, notifier);
     }
 

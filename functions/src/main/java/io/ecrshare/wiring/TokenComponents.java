@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /** Wires the token endpoint from configuration: the same consumer settings the policy functions use. */
 public final class TokenComponents {
 
-    static final String FUNCTION = "token";
+    /** The value of the metrics' Function dimension and the logs' function field. */
+    public static final String FUNCTION = "token";
     /** One retry: a caller behind API Gateway's 29 s limit is better served by a quick 429. */
     static final int UPSTREAM_ATTEMPTS = 2;
     /**

@@ -70,7 +70,7 @@ class PlanCommandTest {
     void badConfigurationAndUsageAreClearErrors() {
         Result invalid = run("plan", "--region", "us-east-1", "--consumer-account-ids", "11111111111");
         assertEquals(2, invalid.exit());
-        assertTrue(invalid.err().contains("CONSUMER_ACCOUNT_IDS contains an invalid value '11111111111'"), invalid.err());
+        assertTrue(invalid.err().contains("--consumer-account-ids contains an invalid value '11111111111'"), invalid.err());
 
         Result usage = run("apply");
         assertEquals(2, usage.exit());
@@ -79,5 +79,30 @@ class PlanCommandTest {
         Result unknown = run("plan", "--colour", "red");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("unknown option"), unknown.err());
+    }
+
+    @Test
+    void revokeAllPreviewsAnUninstallAndReplicaSourcesArePlannedToo() throws Exception {
+        MOTO.reset();
+        try (EcrClient ecr = MOTO.clients().ecr(); EcrClient source = MOTO.clients().ecr("us-west-2")) {
+            String managed = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EcrSharePullAccounts\",\"Effect\":\"Allow\","
+                    + "\"Principal\":{\"AWS\":[\"arn:aws:iam::111111111111:root\"]},\"Action\":[\"ecr:BatchGetImage\"]}]}";
+            ecr.createRepository(r -> r.repositoryName("platform/base-image").tags(Tag.builder().key("ecr-share").value("true").build()));
+            ecr.setRepositoryPolicy(r -> r.repositoryName("platform/base-image").policyText(managed));
+            ecr.createRepository(r -> r.repositoryName("platform/replica"));
+            source.createRepository(r -> r.repositoryName("platform/replica").tags(Tag.builder().key("ecr-share").value("true").build()));
+
+            Result revoke = run("plan", "--region", "us-east-1", "--consumer-account-ids", "111111111111", "--revoke-all");
+            assertEquals(0, revoke.exit(), revoke.err());
+            assertTrue(revoke.out().matches("(?s).*platform/base-image\\s+revoked\\s+revoke all; managed statements removed.*"), revoke.out());
+            assertTrue(ecr.getRepositoryPolicy(r -> r.repositoryName("platform/base-image")).policyText().contains("EcrShare"),
+                    "a preview changes nothing");
+
+            Result replicas = run("plan", "--region", "us-east-1", "--consumer-account-ids", "111111111111",
+                    "--replication-source-regions", "us-west-2");
+            assertEquals(0, replicas.exit(), replicas.err());
+            assertTrue(replicas.out().matches("(?s).*platform/replica\\s+granted\\s+tagged ecr-share=true; standard statements added; "
+                    + "replica of the shared repository in us-west-2; sharing tag copied.*"), replicas.out());
+        }
     }
 }

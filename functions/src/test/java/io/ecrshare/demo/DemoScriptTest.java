@@ -63,6 +63,43 @@ class DemoScriptTest {
         assertMotoStopped(output.toString());
     }
 
+    /**
+     * A newcomer whose build fails sees Maven's own error (not just "stopped moto"), progress while it builds,
+     * and no colour-code garbage. The build input is broken on purpose, in a copy of the repository.
+     */
+    @Test
+    void aFailedBuildShowsTheBuildsOwnErrorAndStartsNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path copy)
+            throws Exception {
+        java.nio.file.Path root = ProjectFiles.root();
+        for (String file : java.util.List.of("scripts/demo.sh", "functions/pom.xml", "template.yaml")) {
+            java.nio.file.Files.createDirectories(copy.resolve(file).getParent());
+            java.nio.file.Files.copy(root.resolve(file), copy.resolve(file));
+        }
+        try (var files = java.nio.file.Files.walk(root.resolve("functions/src"))) {
+            for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
+                java.nio.file.Path target = copy.resolve(root.relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(file, target);
+                }
+            }
+        }
+        java.nio.file.Path broken = copy.resolve("functions/src/main/java/io/ecrshare/config/ShareTag.java");
+        java.nio.file.Files.writeString(broken, "\nthis line is not Java\n", java.nio.file.StandardOpenOption.APPEND);
+
+        Process demo = new ProcessBuilder("bash", "scripts/demo.sh").directory(copy.toFile()).redirectErrorStream(true).start();
+        String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(demo.waitFor(180, TimeUnit.SECONDS), "demo finished");
+
+        assertEquals(1, demo.exitValue(), output);
+        assertTrue(output.contains("demo: building the functions"), output);
+        assertTrue(output.contains("COMPILATION ERROR") && output.contains("ShareTag.java"), "Maven's own error: " + output);
+        assertTrue(output.contains("demo: the build failed (Maven's output above)"), output);
+        assertFalse(output.contains("\u001b"), "no terminal colour codes: " + output);
+        assertFalse(output.contains("moto"), "nothing was started: " + output);
+    }
+
     private static void assertMotoStopped(String output) {
         Matcher pid = MOTO_PID.matcher(output);
         assertTrue(pid.find(), output);

@@ -23,6 +23,7 @@ class CloudTrailEventTest {
             "grant-tag-resource.json, TagResource, payments/internal-tool, arn:aws:sts::123456789012:assumed-role/Developer/sam.lee",
             "grant-untag-resource.json, UntagResource, platform/base-image, arn:aws:sts::123456789012:assumed-role/PlatformEngineer/jane.doe",
             "grant-create-repository-pull-through-cache.json, CreateRepository, ecr-public/docker/library/alpine, ecr.amazonaws.com",
+            "grant-create-repository-replica.json, CreateRepository, platform/base-image, replication.ecr.amazonaws.com",
     })
     void sampleEventsNameTheirRepositoryAndActor(String file, String eventName, String repository, String actor) {
         CloudTrailEvent event = CloudTrailEvent.parse(ProjectFiles.eventStream(file));

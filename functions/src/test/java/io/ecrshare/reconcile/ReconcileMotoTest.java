@@ -12,6 +12,7 @@ import io.ecrshare.testsupport.CountingRegistry;
 import io.ecrshare.testsupport.GeneratedRegistry;
 import io.ecrshare.testsupport.MotoServer;
 import io.ecrshare.testsupport.ProjectFiles;
+import io.ecrshare.testsupport.ResponseUrlServer;
 import io.ecrshare.testsupport.TestConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -144,16 +145,9 @@ class ReconcileMotoTest {
 
     @Test
     void deployThatChangesConfigurationAnswersCloudFormationThenConverges() throws Exception {
-        List<String> answers = new CopyOnWriteArrayList<>();
-        HttpServer cloudFormation = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        cloudFormation.createContext("/", exchange -> {
-            answers.add(exchange.getRequestMethod() + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        cloudFormation.start();
-        try {
-            String url = "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/presigned?X-Amz-Signature=abc";
+        try (ResponseUrlServer cloudFormation = new ResponseUrlServer()) {
+            List<String> answers = cloudFormation.answers;
+            String url = cloudFormation.url();
             String request = """
                     {"RequestType":"Update","ServiceToken":"arn:aws:lambda:us-east-1:123456789012:function:ecr-share-ReconcileFunction",
                      "ResponseURL":"%s","StackId":"arn:aws:cloudformation:us-east-1:123456789012:stack/ecr-share/1",
@@ -174,8 +168,40 @@ class ReconcileMotoTest {
             invoke(request.replace("\"Update\"", "\"Delete\""));
             assertEquals(2, answers.size());
             assertEquals(Map.of(), registry.snapshot(), "deleting the stack leaves repositories alone");
-        } finally {
-            cloudFormation.stop(0);
+        }
+    }
+
+    @Test
+    void deleteWithRevokeOnDeleteRemovesEveryManagedStatementAndReportsWhatItRemoved() throws Exception {
+        long shared = repositories.stream().filter(r -> policyOf(r.name()) != null && policyOf(r.name()).contains("EcrShare")).count();
+        Map<String, String> env = new java.util.HashMap<>(TestConfig.env());
+        env.put("REVOKE_ON_DELETE", "true");
+        handler = new ReconcileHandler(TestConfig.components(env, registry, output, "reconcile",
+                new TestConfig.RecordingSleeper()), new CloudFormationResponder());
+        registry.reset();
+
+        JsonNode preview = invoke("{\"dryRun\": true, \"revokeAll\": true}");
+        assertEquals(shared, preview.at("/totals/revoked").asLong(), preview.toString());
+        assertEquals(0, registry.writes(), "the preview changes nothing");
+        assertThrows(MalformedEventException.class, () -> invoke("{\"dryRun\": false, \"revokeAll\": true}"),
+                "only the stack's deletion revokes");
+
+        JsonNode answer;
+        try (ResponseUrlServer cloudFormation = new ResponseUrlServer()) {
+            String url = cloudFormation.url();
+            invoke("""
+                    {"RequestType":"Delete","ResponseURL":"%s","StackId":"arn:aws:cloudformation:us-east-1:123456789012:stack/ecr-share/1",
+                     "RequestId":"d2a2","LogicalResourceId":"ConfigurationConvergence","ResourceType":"Custom::EcrShareConvergence",
+                     "PhysicalResourceId":"ecr-share-configuration-convergence","ResourceProperties":{}}""".formatted(url));
+            assertEquals(1, cloudFormation.answers.size(), "answered once, after the revoke");
+            answer = JSON.readTree(cloudFormation.body(0));
+        }
+        assertEquals("SUCCESS", answer.get("Status").asText());
+        assertEquals("revoked the managed statements of " + shared + " of " + REPOSITORIES + " repositories",
+                answer.get("Reason").asText());
+        for (GeneratedRegistry.Repository repository : repositories) {
+            String policy = policyOf(repository.name());
+            assertTrue(policy == null || !policy.contains("EcrShare"), repository + ": " + policy);
         }
     }
 

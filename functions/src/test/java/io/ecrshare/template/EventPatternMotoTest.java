@@ -50,6 +50,7 @@ class EventPatternMotoTest {
             Map.entry("grant-tag-resource.json", Set.of("GrantFunction")),
             Map.entry("grant-untag-resource.json", Set.of("GrantFunction")),
             Map.entry("grant-create-repository-pull-through-cache.json", Set.of("GrantFunction")),
+            Map.entry("grant-create-repository-replica.json", Set.of("GrantFunction")),
             Map.entry("grant-create-repository-failed.json", Set.of()),
             Map.entry("enforce-set-repository-policy-by-person.json", Set.of("EnforceFunction")),
             Map.entry("enforce-delete-repository-policy.json", Set.of("EnforceFunction")),

@@ -27,7 +27,12 @@ public final class CloudFormationTemplate {
     }
 
     public static CloudFormationTemplate load() {
-        try (Reader reader = Files.newBufferedReader(ProjectFiles.root().resolve("template.yaml"))) {
+        return load(ProjectFiles.root().resolve("template.yaml"));
+    }
+
+    /** Another template of this repository, e.g. consumer/template.yaml. */
+    public static CloudFormationTemplate load(java.nio.file.Path file) {
+        try (Reader reader = Files.newBufferedReader(file)) {
             return new CloudFormationTemplate(new Yaml(new IntrinsicConstructor()).load(reader));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,6 +62,88 @@ public final class CloudFormationTemplate {
     public List<String> ofType(String type) {
         return resources().entrySet().stream().filter(e -> type.equals(e.getValue().get("Type"))).map(Map.Entry::getKey).toList();
     }
+
+    /**
+     * The node with Ref, Fn::Sub, Fn::Split, Fn::Join and Fn::If evaluated as CloudFormation would, from
+     * parameter and pseudo-parameter values and the conditions that hold; AWS::NoValue drops the entry.
+     */
+    @SuppressWarnings("unchecked")
+    public static Object resolve(Object node, Map<String, ?> values, java.util.function.Predicate<String> conditions) {
+        if (node instanceof List<?> list) {
+            List<Object> out = new java.util.ArrayList<>();
+            for (Object item : list) {
+                Object resolved = resolve(item, values, conditions);
+                if (resolved != NO_VALUE) {
+                    out.add(resolved);
+                }
+            }
+            return out;
+        }
+        if (!(node instanceof Map<?, ?> map)) {
+            return node;
+        }
+        if (map.size() == 1) {
+            String fn = (String) map.keySet().iterator().next();
+            Object arg = map.get(fn);
+            switch (fn) {
+                case "Ref" -> {
+                    if ("AWS::NoValue".equals(arg)) {
+                        return NO_VALUE;
+                    }
+                    Object value = values.get((String) arg);
+                    if (value == null) {
+                        throw new AssertionError("no value given for Ref " + arg);
+                    }
+                    return value;
+                }
+                case "Fn::Sub" -> {
+                    String text = arg instanceof String t ? t : (String) ((List<?>) arg).get(0);
+                    Map<String, Object> scope = new java.util.HashMap<>(values);
+                    if (arg instanceof List<?> l) {
+                        ((Map<String, Object>) l.get(1)).forEach((k, v) -> scope.put(k, resolve(v, values, conditions)));
+                    }
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([^}!]+)}").matcher(text);
+                    StringBuilder sb = new StringBuilder();
+                    while (m.find()) {
+                        Object value = scope.get(m.group(1));
+                        if (value == null) {
+                            throw new AssertionError("no value given for ${" + m.group(1) + "}");
+                        }
+                        m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(String.valueOf(value)));
+                    }
+                    m.appendTail(sb);
+                    return sb.toString();
+                }
+                case "Fn::Split" -> {
+                    List<?> a = (List<?>) arg;
+                    String source = (String) resolve(a.get(1), values, conditions);
+                    return List.of(source.split(java.util.regex.Pattern.quote((String) a.get(0)), -1));
+                }
+                case "Fn::Join" -> {
+                    List<?> a = (List<?>) arg;
+                    List<?> parts = (List<?>) resolve(a.get(1), values, conditions);
+                    return String.join((String) a.get(0), parts.stream().map(String::valueOf).toList());
+                }
+                case "Fn::If" -> {
+                    List<?> a = (List<?>) arg;
+                    return resolve(conditions.test((String) a.get(0)) ? a.get(1) : a.get(2), values, conditions);
+                }
+                default -> {
+                    // not an intrinsic function: an ordinary one-key map, resolved below
+                }
+            }
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            Object resolved = resolve(entry.getValue(), values, conditions);
+            if (resolved != NO_VALUE) {
+                out.put((String) entry.getKey(), resolved);
+            }
+        }
+        return out;
+    }
+
+    private static final Object NO_VALUE = new Object();
 
     /** Reads a nested value by keys ("Properties", "Events", ...); null when absent. */
     @SuppressWarnings("unchecked")

@@ -50,7 +50,7 @@ public final class InMemoryRegistry implements RepositoryRegistry {
     }
 
     public synchronized long writes() {
-        return calls.stream().filter(c -> c.startsWith("Set") || c.startsWith("Delete")).count();
+        return calls.stream().filter(c -> c.startsWith("Set") || c.startsWith("Delete") || c.startsWith("Tag")).count();
     }
 
     public static RepositoryRef ref(String name) {
