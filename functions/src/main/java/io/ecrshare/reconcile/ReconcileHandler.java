@@ -6,6 +6,7 @@ import io.ecrshare.observability.Invocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ecrshare.config.ConfigException;
 import io.ecrshare.event.MalformedEventException;
 import io.ecrshare.observability.JsonLog;
 import io.ecrshare.share.Action;
@@ -54,11 +55,48 @@ public final class ReconcileHandler implements RequestStreamHandler {
     private final JsonLog log;
     private final boolean revokeOnDelete;
     private final SnapStartPriming checkpointHook;
+    /** Non-null when the configuration was refused at init: every request is refused with it (see below). */
+    private final ConfigException refusedConfiguration;
 
-    /** Runtime wiring from the environment; registers the SnapStart checkpoint hook with the global CRaC context. */
+    /**
+     * Runtime wiring from the environment; registers the SnapStart checkpoint hook with the global CRaC context.
+     * Unlike the other functions, an invalid configuration does not fail the init phase here: this function answers
+     * CloudFormation's custom resources, and a function that cannot start never answers, so the stack would wait
+     * for the resource's timeout instead of failing now with the reason.
+     */
     public ReconcileHandler() {
-        this(SharingComponents.fromEnvironment(FUNCTION), new CloudFormationResponder(), System.getenv(), null,
-                Core.getGlobalContext());
+        this(wiredOrRefused(), new CloudFormationResponder());
+    }
+
+    private ReconcileHandler(Object wiredOrRefused, CloudFormationResponder cloudFormation) {
+        if (wiredOrRefused instanceof SharingComponents components) {
+            this.reconciler = components.reconciler();
+            this.log = components.log();
+            this.revokeOnDelete = components.settings().revokeOnDelete();
+            this.checkpointHook = SharingPriming.sweepCheckpointHook(components, System.getenv(), null)
+                    .registerWith(Core.getGlobalContext());
+            this.refusedConfiguration = null;
+        } else {
+            this.reconciler = null;
+            this.log = JsonLog.stdout(FUNCTION);
+            this.revokeOnDelete = false;
+            this.checkpointHook = null;
+            this.refusedConfiguration = (ConfigException) wiredOrRefused;
+        }
+        this.cloudFormation = cloudFormation;
+    }
+
+    private static Object wiredOrRefused() {
+        try {
+            return SharingComponents.fromEnvironment(FUNCTION);   // logs the invalid value itself
+        } catch (ConfigException e) {
+            return e;
+        }
+    }
+
+    /** A handler whose configuration was refused (tests; Lambda gets one from the no-argument constructor). */
+    public static ReconcileHandler refusing(ConfigException refused, CloudFormationResponder cloudFormation) {
+        return new ReconcileHandler(refused, cloudFormation);
     }
 
     /** As on Lambda, with the CRaC context and TLS trust (null: the JDK's) given. */
@@ -69,6 +107,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.log = components.log();
         this.checkpointHook = SharingPriming.sweepCheckpointHook(components, env, trust).registerWith(crac);
         this.revokeOnDelete = components.settings().revokeOnDelete();
+        this.refusedConfiguration = null;
     }
 
     /** Without a checkpoint hook (tests). */
@@ -78,6 +117,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
         this.log = components.log();
         this.revokeOnDelete = components.settings().revokeOnDelete();
         this.checkpointHook = null;
+        this.refusedConfiguration = null;
     }
 
     /** The registered SnapStart hook (null without one). */
@@ -89,6 +129,10 @@ public final class ReconcileHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Invocation.begin(context == null ? null : context.getAwsRequestId());
         byte[] raw = input.readAllBytes();
+        if (refusedConfiguration != null) {
+            refuse(raw, output);
+            return;
+        }
         ReconcileRequest request;
         try {
             request = ReconcileRequest.parse(new ByteArrayInputStream(raw));
@@ -164,6 +208,40 @@ public final class ReconcileHandler implements RequestStreamHandler {
         cloudFormation.respond(request, true, "ecr-share function configuration digests",
                 FunctionConfigurationDigest.PHYSICAL_ID, data);
         output.write(JSON.writeValueAsBytes(data));
+    }
+
+    /**
+     * With a refused configuration nothing is reconciled. CloudFormation still gets its answer at once: the digest
+     * (it needs no configuration) so the other functions' versions are published and fail their own init with the
+     * same error; FAILED with the reason for a convergence create or update; SUCCESS for a delete, so a rollback
+     * is never blocked (nothing was done that needs undoing). Anything else fails the invocation.
+     */
+    private void refuse(byte[] raw, OutputStream output) throws IOException {
+        String reason = "invalid configuration: " + refusedConfiguration.getMessage();
+        JsonNode node = null;
+        try {
+            node = JSON.readTree(raw);
+        } catch (IOException e) {
+            // not JSON: refused below like any other input
+        }
+        if (node != null && node.path("ResponseURL").isTextual() && node.path("RequestType").isTextual()) {
+            if (FunctionConfigurationDigest.RESOURCE_TYPE.equals(node.path("ResourceType").asText())) {
+                answerConfigurationDigest(node, output);
+                return;
+            }
+            if ("Delete".equals(node.path("RequestType").asText())) {
+                log.warn("stack resource deleted with a refused configuration; nothing was reconciled",
+                        Map.of("error", reason));
+                cloudFormation.respond(node, true, reason + "; nothing was reconciled");
+                output.write("{\"skipped\":\"invalid configuration\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            log.error("reconcile refused", Map.of("error", reason));
+            cloudFormation.respond(node, false, reason);
+        } else {
+            log.error("reconcile refused", Map.of("error", reason));
+        }
+        throw refusedConfiguration;
     }
 
     /** A refused custom resource request still gets an answer, so the stack operation fails now, not in an hour. */
