@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # The benchmark command (docs/benchmarks.md): cold start per function in fresh JVMs, warm latency and API
 # calls per event, reconcile over 1,000 and 10,000 repositories, and the deployment artifact. Prints the
 # tables and, on a full run, rewrites the generated part of docs/benchmarks.md. Never part of the test run.
@@ -13,7 +13,7 @@
 # -XX:TieredStopAtLevel=1). --compare-sdk VERSION adds fresh-JVM rows on that SDK BOM's runtime jars.
 # Options are BenchmarkSuite's (functions/src/test/java/io/ecrshare/bench/BenchmarkSuite.java). Needs Java 17+,
 # Maven and moto_server on PATH (pip install 'moto[server]'); no AWS account, no Docker.
-set -euo pipefail
+set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 command="scripts/benchmark.sh${*:+ $*}"
@@ -22,10 +22,13 @@ trap 'rm -rf "$work"' EXIT
 
 parts="cold,warm,reconcile,artifact"
 compare_sdk=""
-args=("$@")
-for ((i = 0; i < ${#args[@]}; i++)); do
-  if [ "${args[$i]}" = "--parts" ]; then parts=${args[$((i + 1))]}; fi
-  if [ "${args[$i]}" = "--compare-sdk" ]; then compare_sdk=${args[$((i + 1))]}; fi
+previous=""
+for arg in "$@"; do
+  case "$previous" in
+    --parts) parts=$arg ;;
+    --compare-sdk) compare_sdk=$arg ;;
+  esac
+  previous=$arg
 done
 
 echo "== building classes and test classes"
@@ -54,7 +57,8 @@ if [ "${1:-}" = "--fleet" ]; then
   exit
 fi
 
-if [[ ",$parts," == *",artifact,"* ]]; then
+case ",$parts," in *,artifact,*) with_artifact=1 ;; *) with_artifact=0 ;; esac
+if [ "$with_artifact" = 1 ]; then
   echo "== building the SAM-style artifact and the CLI jar"
   mkdir -p "$work/artifact"
   VERBOSE=1 ./scripts/check-sam-artifact.sh > "$work/artifact/artifact.txt"

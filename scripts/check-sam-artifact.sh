@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # Builds the Lambda artifact the way `sam build` does (scripts/build-artifact.sh) and checks it. SAM copies the
 # CodeUri folder alone to a scratch directory, runs `mvn clean install` there, copies the runtime dependencies,
 # and ships target/classes plus lib/*.jar. Doing the same here proves the CodeUri builds on its own (no sibling
 # module, no parent POM) and lets us inspect exactly what is deployed.
-set -euo pipefail
+set -eu
 cd "$(dirname "$0")/.."
 
 scratch=$(mktemp -d)
@@ -24,7 +24,8 @@ for jar in "$artifact"/lib/*.jar; do
   esac
 done
 # Every Handler in template.yaml must be a class in the artifact.
-for handler in $(grep -E '^\s+Handler:' template.yaml | sed -E 's/^\s*Handler:\s*//; s/::.*//'); do
+handlers=$(grep -E '^[[:space:]]+Handler:' template.yaml | sed -E 's/^[[:space:]]*Handler:[[:space:]]*//; s/::.*//')
+for handler in $handlers; do
   class="$artifact/$(echo "$handler" | tr . /).class"
   if [ ! -f "$class" ]; then
     echo "FAIL: handler class $handler is not in the artifact" >&2
@@ -39,9 +40,12 @@ with zipfile.ZipFile(buf,'w',zipfile.ZIP_DEFLATED) as z:
     for root,_,files in os.walk('.'):
         for f in files: z.write(os.path.join(root,f))
 print(len(buf.getvalue()))")
-echo "SAM-style artifact: $(ls "$artifact/lib" | wc -l) jars in lib/, ${size_kib} KiB unpacked, $((zip_bytes / 1024)) KiB zipped"
+set -- "$artifact"/lib/*.jar
+echo "SAM-style artifact: $# jars in lib/, ${size_kib} KiB unpacked, $((zip_bytes / 1024)) KiB zipped"
 if [ "${VERBOSE:-}" = 1 ]; then
-  (cd "$artifact/lib" && ls -S | while read -r jar; do printf '  %6s KiB  %s\n' "$(( $(stat -c %s "$jar") / 1024 ))" "$jar"; done)
+  # largest first
+  for jar in "$artifact"/lib/*.jar; do printf '%s %s\n' "$(stat -c %s "$jar")" "${jar##*/}"; done | sort -rn |
+    while read -r bytes jar; do printf '  %6s KiB  %s\n' "$((bytes / 1024))" "$jar"; done
 fi
 if [ "$status" -ne 0 ]; then
   exit "$status"

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # Runs ecr-share end to end on this machine, with no AWS account: starts moto on 127.0.0.1 as the AWS
 # stand-in, points every client at it through AWS_ENDPOINT_URL, and drives the real handlers with the
 # events in events/ through the whole lifecycle, printing what happens. Exits non-zero if any step does not
@@ -6,7 +6,7 @@
 #
 # Needs: Java 17+, Maven 3.8+, python3 and moto_server (pip install 'moto[server]'), curl; for the last step (a
 # real pull with skopeo through docker-credential-ecr-share) docker-registry, skopeo and apache2-utils (apt-get install).
-set -euo pipefail
+set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
 

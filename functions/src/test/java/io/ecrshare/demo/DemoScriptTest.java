@@ -23,7 +23,7 @@ class DemoScriptTest {
     private static final Pattern MOTO_PID = Pattern.compile("\\(pid (\\d+)\\)");
 
     private Process start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/demo.sh").directory(ProjectFiles.root().toFile())
+        ProcessBuilder builder = new ProcessBuilder("dash", "scripts/demo.sh").directory(ProjectFiles.root().toFile())
                 .redirectErrorStream(true);
         // Reuse this build's classes instead of running Maven inside Maven.
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -88,7 +88,7 @@ class DemoScriptTest {
         java.nio.file.Path broken = copy.resolve("functions/src/main/java/io/ecrshare/config/ShareTag.java");
         java.nio.file.Files.writeString(broken, "\nthis line is not Java\n", java.nio.file.StandardOpenOption.APPEND);
 
-        Process demo = new ProcessBuilder("bash", "scripts/demo.sh").directory(copy.toFile()).redirectErrorStream(true).start();
+        Process demo = new ProcessBuilder("dash", "scripts/demo.sh").directory(copy.toFile()).redirectErrorStream(true).start();
         String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(demo.waitFor(180, TimeUnit.SECONDS), "demo finished");
 
