@@ -486,12 +486,17 @@ from_container() {
         last_error="no container credentials from $container_url"
         return 3
     fi
-    access_key_id=$(json_string_field AccessKeyId "$container_json")
-    secret_access_key=$(json_string_field SecretAccessKey "$container_json")
-    session_token=$(json_string_field Token "$container_json")
+    credentials_from_json "$container_json" "container credentials from $container_url"
+}
+
+# The credentials document the container agent and IMDS both serve (AccessKeyId, SecretAccessKey, Token).
+credentials_from_json() {
+    access_key_id=$(json_string_field AccessKeyId "$1")
+    secret_access_key=$(json_string_field SecretAccessKey "$1")
+    session_token=$(json_string_field Token "$1")
     if [ -z "$access_key_id" ] || [ -z "$secret_access_key" ]; then
         last_code=$EXIT_NO_CREDENTIALS
-        last_error="container credentials from $container_url are incomplete"
+        last_error="$2 are incomplete"
         return 3
     fi
 }
@@ -518,14 +523,7 @@ from_imds() {
         last_error="cannot read IMDS credentials for role '${role:-}'"
         return 3
     fi
-    access_key_id=$(json_string_field AccessKeyId "$imds_json")
-    secret_access_key=$(json_string_field SecretAccessKey "$imds_json")
-    session_token=$(json_string_field Token "$imds_json")
-    if [ -z "$access_key_id" ] || [ -z "$secret_access_key" ]; then
-        last_code=$EXIT_NO_CREDENTIALS
-        last_error="IMDS credentials for role $role are incomplete"
-        return 3
-    fi
+    credentials_from_json "$imds_json" "IMDS credentials for role $role"
 }
 
 resolve_credentials() {
