@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,9 +42,7 @@ class CredentialHelperTest {
     @BeforeEach
     void setUp() throws IOException {
         sandbox = new ScriptSandbox(tempDir);
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPortUrl = "http://127.0.0.1:" + socket.getLocalPort();
-        }
+        closedPortUrl = ScriptSandbox.closedPortUrl();
     }
 
     @Test

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,9 +69,7 @@ class EcrLoginScriptTest {
     @BeforeEach
     void setUp() throws IOException {
         sandbox = new ScriptSandbox(tempDir);
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPortUrl = "http://127.0.0.1:" + socket.getLocalPort();
-        }
+        closedPortUrl = ScriptSandbox.closedPortUrl();
     }
 
     @Test

@@ -3,10 +3,8 @@ package io.ecrshare.script;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -64,11 +62,7 @@ final class FakeContainerCredentials implements AutoCloseable {
                     {"AccessKeyId":"%s","SecretAccessKey":"%s","Token":"%s","Expiration":"2099-01-01T06:00:00Z",\
                     "RoleArn":"arn:aws:iam::999999999999:role/task"}""".formatted(accessKeyId, secretAccessKey, sessionToken);
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        FakeImds.reply(exchange, status, body);
     }
 
     @Override

@@ -213,6 +213,13 @@ final class ScriptSandbox {
     }
 
     /** Resolves a tool on the JVM's own PATH; the tests need a real curl and POSIX tools. */
+    /** A loopback URL nothing listens on (its port was just free): connections to it are refused. */
+    static String closedPortUrl() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+    }
+
     static Path hostExecutable(String name) {
         return findHostExecutable(name)
                 .orElseThrow(() -> new IllegalStateException(name + " is required on PATH to run this test"));
